@@ -1,0 +1,166 @@
+"""Domain objects rendered as Infobip wire models, one function per shape and version."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from ..domain.carrier import Carrier
+from ..domain.messages import ApiFamily, BinaryContent, Message
+from ..domain.reports import Report
+from ..domain.statuses import ErrorCode, ErrorGroup, Status
+from .models.common import ErrorBody, PlatformBody, PriceBody, StatusBody
+from .models.logs import LogContentV3, LogV1, LogV3
+from .models.reports import DeliveryReportV1, DeliveryReportV3
+from .models.send_v2 import SentMessageV2
+from .models.send_v3 import MessageDetailsBody, SentMessageV3
+from .timefmt import infobip_time
+
+
+@cache
+def status_body(status: Status) -> StatusBody:
+    return StatusBody(
+        group_id=int(status.group),
+        group_name=status.group.name,
+        id=status.id,
+        name=status.name,
+        description=status.description,
+    )
+
+
+@cache
+def error_body(error: ErrorCode, family: ApiFamily) -> ErrorBody:
+    """v1 examples spell group 0 ``Ok``, v3 examples ``OK`` (both verified in the spec)."""
+    group_name = "Ok" if family == "v2" and error.group is ErrorGroup.OK else error.group.name
+    return ErrorBody(
+        group_id=int(error.group),
+        group_name=group_name,
+        id=error.id,
+        name=error.name,
+        description=error.description,
+        permanent=error.permanent,
+    )
+
+
+def price_body(message: Message, carrier: Carrier) -> PriceBody:
+    return PriceBody(price_per_message=message.price, currency=carrier.currency)
+
+
+def platform_body(message: Message) -> PlatformBody | None:
+    platform = message.spec.platform
+    if platform.entity_id is None and platform.application_id is None:
+        return None
+    return PlatformBody(entity_id=platform.entity_id, application_id=platform.application_id)
+
+
+def sent_v3(message: Message, with_count: bool) -> SentMessageV3:
+    return SentMessageV3(
+        message_id=message.id,
+        status=status_body(message.status),
+        destination=message.to,
+        details=MessageDetailsBody(message_count=message.spec.message_count)
+        if with_count
+        else None,
+    )
+
+
+def sent_v2(message: Message, with_count: bool) -> SentMessageV2:
+    return SentMessageV2(
+        message_id=message.id,
+        status=status_body(message.status),
+        to=message.to,
+        sms_count=message.spec.message_count if with_count else None,
+    )
+
+
+def report_v3(report: Report, carrier: Carrier) -> DeliveryReportV3:
+    message = report.message
+    return DeliveryReportV3(
+        bulk_id=message.bulk_id,
+        price=price_body(message, carrier),
+        status=status_body(report.status),
+        error=error_body(report.error, "v3"),
+        message_id=message.id,
+        to=message.to,
+        sender=message.spec.sender,
+        sent_at=infobip_time(message.sent_at),
+        done_at=infobip_time(report.done_at),
+        message_count=message.spec.message_count,
+        mcc_mnc=message.mcc_mnc,
+        callback_data=message.spec.callback_data,
+        platform=platform_body(message),
+        campaign_reference_id=message.spec.campaign_reference_id,
+    )
+
+
+def report_v1(report: Report, carrier: Carrier) -> DeliveryReportV1:
+    message = report.message
+    spec = message.spec
+    return DeliveryReportV1(
+        bulk_id=message.bulk_id,
+        message_id=message.id,
+        to=message.to,
+        from_=spec.sender,
+        sent_at=infobip_time(message.sent_at),
+        done_at=infobip_time(report.done_at),
+        sms_count=spec.message_count,
+        mcc_mnc=message.mcc_mnc,
+        callback_data=spec.callback_data,
+        price=price_body(message, carrier),
+        status=status_body(report.status),
+        error=error_body(report.error, "v2"),
+        entity_id=spec.platform.entity_id,
+        application_id=spec.platform.application_id,
+        campaign_reference_id=spec.campaign_reference_id,
+    )
+
+
+def _done_at(message: Message) -> str | None:
+    return infobip_time(message.done_at) if message.done_at is not None else None
+
+
+def log_v3(message: Message, carrier: Carrier) -> LogV3:
+    spec = message.spec
+    content = spec.content
+    if isinstance(content, BinaryContent):
+        body = LogContentV3(
+            hex=content.hex, data_coding=content.data_coding, esm_class=content.esm_class
+        )
+    else:
+        body = LogContentV3(text=content.text)
+    return LogV3(
+        sender=spec.sender,
+        destination=message.to,
+        bulk_id=message.bulk_id,
+        message_id=message.id,
+        sent_at=infobip_time(message.sent_at),
+        done_at=_done_at(message),
+        message_count=spec.message_count,
+        price=price_body(message, carrier),
+        status=status_body(message.status),
+        error=error_body(message.error, "v3"),
+        platform=platform_body(message),
+        content=body,
+        campaign_reference_id=spec.campaign_reference_id,
+        mcc_mnc=message.mcc_mnc,
+    )
+
+
+def log_v1(message: Message, carrier: Carrier) -> LogV1:
+    spec = message.spec
+    return LogV1(
+        bulk_id=message.bulk_id,
+        message_id=message.id,
+        to=message.to,
+        from_=spec.sender,
+        text=spec.text,
+        sent_at=infobip_time(message.sent_at),
+        done_at=_done_at(message),
+        sms_count=spec.message_count,
+        mcc_mnc=message.mcc_mnc,
+        price=price_body(message, carrier),
+        status=status_body(message.status),
+        error=error_body(message.error, "v2"),
+        application_id=spec.platform.application_id,
+        entity_id=spec.platform.entity_id,
+        campaign_reference_id=spec.campaign_reference_id,
+    )

@@ -1,0 +1,15 @@
+"""Writing wire models as JSON responses."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from pydantic import BaseModel
+
+
+def wire_response(model: BaseModel, status: int = 200) -> web.Response:
+    """Camel-case JSON of ``model``; absent optional fields are left out, as Infobip does."""
+    return web.Response(
+        status=status,
+        body=model.model_dump_json(by_alias=True, exclude_none=True),
+        content_type="application/json",
+    )

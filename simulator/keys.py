@@ -1,0 +1,19 @@
+"""Typed application state (``web.AppKey``): the one place shared objects are reached from."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from .api.auth import Authenticator
+from .domain.clock import Clock
+from .domain.outbound import Outbound
+from .domain.ratelimit import RateLimiter
+from .domain.scheduler import Scheduler
+from .settings import Settings
+
+settings_key = web.AppKey("settings", Settings)
+clock_key = web.AppKey("clock", Clock)
+scheduler_key = web.AppKey("scheduler", Scheduler)
+outbound_key = web.AppKey("outbound", Outbound)
+authenticator_key = web.AppKey("authenticator", Authenticator)
+rate_limiter_key = web.AppKey("rate_limiter", RateLimiter)

@@ -1,0 +1,135 @@
+"""Settings: every flag of the CLI, also readable from an ``INFOBIP_SIM_*`` environment variable."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .domain.clock import ClockSpec
+
+ENV_PREFIX = "INFOBIP_SIM_"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    api_keys: tuple[str, ...] = ()
+    clock: ClockSpec = ClockSpec("real")
+    log_level: str = "INFO"
+    max_body_bytes: int = 4 * 1024 * 1024
+    rate_limits: bool = True
+    seed: int | None = None
+
+    @property
+    def strict(self) -> bool:
+        """Strict mode: only the configured keys are accepted; open mode: any key is an account."""
+        return bool(self.api_keys)
+
+
+def _bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, not {text!r}")
+
+
+def _clock(text: str) -> ClockSpec:
+    try:
+        return ClockSpec.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
+    """The CLI parser; each default comes from the environment when the variable is set."""
+
+    def default(name: str, fallback: object) -> str:
+        """String defaults go through the option's ``type``, so bad env values fail cleanly."""
+        return env.get(ENV_PREFIX + name, str(fallback))
+
+    defaults = Settings()
+
+    parser = argparse.ArgumentParser(
+        prog="infobip-simulator",
+        description="A local simulator of the Infobip SMS API. Every option can also be set "
+        f"with an environment variable {ENV_PREFIX}<NAME>, shown with each option.",
+    )
+    add = parser.add_argument
+    add(
+        "--host",
+        default=default("HOST", defaults.host),
+        help="address to listen on [INFOBIP_SIM_HOST] (default 127.0.0.1; 0.0.0.0 in Docker)",
+    )
+    add(
+        "--port",
+        type=int,
+        default=default("PORT", defaults.port),
+        help="port to listen on, 0 for any free port [INFOBIP_SIM_PORT] (default 8080)",
+    )
+    keys = [k.strip() for k in default("API_KEYS", "").split(",") if k.strip()]
+    add(
+        "--api-key",
+        dest="api_keys",
+        action="append",
+        default=None,
+        help="accept only this API key (repeatable); 'user:password' entries are Basic-auth "
+        "users. With no key at all the simulator runs in open mode: any key works and each key "
+        "is its own isolated account [INFOBIP_SIM_API_KEYS, comma-separated]",
+    )
+    add(
+        "--clock",
+        type=_clock,
+        default=default("CLOCK", "real"),
+        help="business time: 'real', 'scaled:N' (N times faster) or 'manual' (moves only "
+        "through POST /simulator/clock/advance) [INFOBIP_SIM_CLOCK] (default real)",
+    )
+    add(
+        "--log-level",
+        type=str.upper,
+        default=default("LOG_LEVEL", defaults.log_level),
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="logging level [INFOBIP_SIM_LOG_LEVEL] (default INFO)",
+    )
+    add(
+        "--max-body-bytes",
+        type=int,
+        default=default("MAX_BODY_BYTES", defaults.max_body_bytes),
+        help="largest request body accepted; larger ones get 413 [INFOBIP_SIM_MAX_BODY_BYTES]",
+    )
+    add(
+        "--rate-limits",
+        type=_bool,
+        default=default("RATE_LIMITS", "true"),
+        help="enforce Infobip's rate limits (logs: 120 requests/minute) "
+        "[INFOBIP_SIM_RATE_LIMITS] (default true)",
+    )
+    add(
+        "--seed",
+        type=int,
+        default=env.get(ENV_PREFIX + "SEED"),
+        help="seed of the random generator, for reproducible ids [INFOBIP_SIM_SEED]",
+    )
+    parser.set_defaults(env_api_keys=keys)
+    return parser  # fmt: skip
+
+
+def load_settings(
+    argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
+) -> Settings:
+    """Settings from command-line arguments, falling back to the environment, then defaults."""
+    args = build_parser(os.environ if env is None else env).parse_args(argv)
+    return Settings(
+        host=args.host,
+        port=args.port,
+        api_keys=tuple(args.api_keys if args.api_keys is not None else args.env_api_keys),
+        clock=args.clock,
+        log_level=args.log_level,
+        max_body_bytes=args.max_body_bytes,
+        rate_limits=args.rate_limits,
+        seed=args.seed,
+    )
