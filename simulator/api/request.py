@@ -11,8 +11,8 @@ from ..domain.errors import DomainError
 
 M = TypeVar("M", bound=BaseModel)
 
-ACCOUNT = "account"
-"""Request key under which the auth middleware leaves the caller's account."""
+ACCOUNT = web.RequestKey("account", str)
+"""Where the auth middleware leaves the caller's account on the request."""
 
 _JSON_TYPES = frozenset({"application/json", "text/json"})
 
@@ -25,8 +25,7 @@ class UnsupportedMediaType(DomainError):
 
 
 def account_of(request: web.Request) -> str:
-    account: str = request[ACCOUNT]
-    return account
+    return request[ACCOUNT]
 
 
 async def read_json(request: web.Request, model: type[M]) -> M:
