@@ -1,7 +1,7 @@
 """The simulated network: decides which statuses a message goes through, and when.
 
 For now every deliverable message takes Infobip's default path: PENDING_ENROUTE shortly after
-submission, then DELIVERED_TO_HANDSET about a second after it was sent. A message whose validity
+submission (0.3 s), then DELIVERED_TO_HANDSET 1.2 s after it was sent. A message whose validity
 period ends before its final status ends EXPIRED_EXPIRED at that moment instead.
 """
 
@@ -13,8 +13,8 @@ from .messages import Step
 from .statuses import error, status
 
 DEFAULT_PATH: tuple[Step, ...] = (
-    Step(0.2, status("PENDING_ENROUTE")),
-    Step(1.0, status("DELIVERED_TO_HANDSET")),
+    Step(0.3, status("PENDING_ENROUTE")),
+    Step(1.2, status("DELIVERED_TO_HANDSET")),
 )
 
 _EXPIRED = status("EXPIRED_EXPIRED")
