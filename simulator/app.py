@@ -12,39 +12,50 @@ from .api.auth import Authenticator, auth_middleware
 from .api.errors import error_middleware
 from .api.responses import wire_response
 from .api.routes import PUBLIC_PATHS, setup_routes
+from .control.catcher import Catcher, catcher_key
 from .control.models import HealthBody
 from .control.routes import create_control_app
 from .domain.clock import Clock
 from .domain.ids import IdGenerator
+from .domain.messages import ApiFamily
+from .domain.notifications import Notifier
 from .domain.outbound import Outbound
+from .domain.outbox import Outbox
 from .domain.ratelimit import RateLimiter
+from .domain.reports import Report
 from .domain.scheduler import Scheduler
 from .keys import (
     authenticator_key,
     clock_key,
+    notifier_key,
     outbound_key,
+    outbox_key,
     rate_limiter_key,
     scheduler_key,
     settings_key,
 )
 from .settings import Settings
 from .store.memory import MemoryStore
+from .webhooks.bodies import report_body
+from .webhooks.client import HttpSender
 
 HEALTH_PATHS = frozenset({"/healthz", "/livez", "/readyz"})
+PUBLIC_PREFIXES = ("/simulator/hooks/",)
+"""The built-in catcher receives the simulator's own pushes, which carry no API key."""
+
+sender_key = web.AppKey("sender", HttpSender)
 
 
 async def health(request: web.Request) -> web.Response:
     clock = request.app[clock_key]
-    return wire_response(HealthBody(status="ok", clock=str(clock.spec), mode=_mode(request)))
+    mode = "strict" if request.app[settings_key].strict else "open"
+    return wire_response(HealthBody(status="ok", clock=str(clock.spec), mode=mode))
 
 
-def _mode(request: web.Request) -> str:
-    return "strict" if request.app[settings_key].strict else "open"
-
-
-async def _run_scheduler(app: web.Application) -> AsyncIterator[None]:
-    """The scheduler loop lives exactly as long as the application."""
+async def _background(app: web.Application) -> AsyncIterator[None]:
+    """The scheduler loop and the webhook client live exactly as long as the application."""
     scheduler = app[scheduler_key]
+    await app[sender_key].start()
     app[outbound_key].keep_pruning()
     task = asyncio.create_task(scheduler.run_forever(), name="scheduler")
     yield
@@ -52,27 +63,55 @@ async def _run_scheduler(app: web.Application) -> AsyncIterator[None]:
     with contextlib.suppress(asyncio.CancelledError):
         await task
     await scheduler.close()
+    await app[sender_key].close()
+
+
+def _wire_domain(app: web.Application, settings: Settings) -> None:
+    """Build the domain objects and connect them: outbound -> notifier -> outbox -> sender."""
+    clock = Clock(settings.clock)
+    scheduler = Scheduler(clock)
+    ids = IdGenerator(settings.seed)
+    outbound = Outbound(MemoryStore(), scheduler, ids)
+    sender = HttpSender(settings.webhook_concurrency)
+    outbox = Outbox(scheduler, sender, ids)
+
+    def render(reports: list[Report], family: ApiFamily, content_type: str) -> bytes:
+        return report_body(reports, family, content_type, outbound.carrier)
+
+    notifier = Notifier(
+        outbox,
+        scheduler,
+        render,
+        lambda *args, **kwargs: [],  # TEMP until the subscriptions module lands
+        connect_timeout=min(5.0, settings.webhook_timeout),
+        read_timeout=settings.webhook_timeout,
+    )
+    outbound.pusher = notifier.push_report
+    app[clock_key] = clock
+    app[scheduler_key] = scheduler
+    app[outbound_key] = outbound
+    app[sender_key] = sender
+    app[outbox_key] = outbox
+    app[notifier_key] = notifier
+    app[catcher_key] = Catcher()
+    app[rate_limiter_key] = RateLimiter(clock, enabled=settings.rate_limits)
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
     """Build a simulator; nothing runs until the app is started."""
     settings = settings or Settings()
     authenticator = Authenticator(frozenset(settings.api_keys))
+    public = PUBLIC_PATHS | HEALTH_PATHS
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[error_middleware, auth_middleware(authenticator, PUBLIC_PATHS | HEALTH_PATHS)],
+        middlewares=[error_middleware, auth_middleware(authenticator, public, PUBLIC_PREFIXES)],
     )
-    clock = Clock(settings.clock)
-    scheduler = Scheduler(clock)
     app[settings_key] = settings
-    app[clock_key] = clock
-    app[scheduler_key] = scheduler
     app[authenticator_key] = authenticator
-    app[rate_limiter_key] = RateLimiter(clock, enabled=settings.rate_limits)
-    app[outbound_key] = Outbound(MemoryStore(), scheduler, IdGenerator(settings.seed))
+    _wire_domain(app, settings)
     for path in HEALTH_PATHS:
         app.router.add_get(path, health)
     setup_routes(app)
     app.add_subapp("/simulator/", create_control_app())
-    app.cleanup_ctx.append(_run_scheduler)
+    app.cleanup_ctx.append(_background)
     return app

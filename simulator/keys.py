@@ -6,7 +6,9 @@ from aiohttp import web
 
 from .api.auth import Authenticator
 from .domain.clock import Clock
+from .domain.notifications import Notifier
 from .domain.outbound import Outbound
+from .domain.outbox import Outbox
 from .domain.ratelimit import RateLimiter
 from .domain.scheduler import Scheduler
 from .settings import Settings
@@ -17,3 +19,5 @@ scheduler_key = web.AppKey("scheduler", Scheduler)
 outbound_key = web.AppKey("outbound", Outbound)
 authenticator_key = web.AppKey("authenticator", Authenticator)
 rate_limiter_key = web.AppKey("rate_limiter", RateLimiter)
+outbox_key = web.AppKey("outbox", Outbox)
+notifier_key = web.AppKey("notifier", Notifier)

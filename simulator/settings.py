@@ -22,6 +22,8 @@ class Settings:
     max_body_bytes: int = 4 * 1024 * 1024
     rate_limits: bool = True
     seed: int | None = None
+    webhook_timeout: float = 10.0
+    webhook_concurrency: int = 100
 
     @property
     def strict(self) -> bool:
@@ -114,6 +116,19 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         default=env.get(ENV_PREFIX + "SEED"),
         help="seed of the random generator, for reproducible ids [INFOBIP_SIM_SEED]",
     )
+    add(
+        "--webhook-timeout",
+        type=float,
+        default=default("WEBHOOK_TIMEOUT", defaults.webhook_timeout),
+        help="seconds a webhook receiver may take to answer before the push counts as failed "
+        "(a subscription profile's readTimeout wins) [INFOBIP_SIM_WEBHOOK_TIMEOUT] (default 10)",
+    )
+    add(
+        "--webhook-concurrency",
+        type=int,
+        default=default("WEBHOOK_CONCURRENCY", defaults.webhook_concurrency),
+        help="pushes in flight at once [INFOBIP_SIM_WEBHOOK_CONCURRENCY] (default 100)",
+    )
     parser.set_defaults(env_api_keys=keys)
     return parser  # fmt: skip
 
@@ -132,4 +147,6 @@ def load_settings(
         max_body_bytes=args.max_body_bytes,
         rate_limits=args.rate_limits,
         seed=args.seed,
+        webhook_timeout=args.webhook_timeout,
+        webhook_concurrency=args.webhook_concurrency,
     )

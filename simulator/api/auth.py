@@ -68,17 +68,20 @@ class Authenticator:
         return self.account(Credentials(username, f"{username}:{password}"))
 
 
-def auth_middleware(authenticator: Authenticator, public_paths: frozenset[str]) -> Middleware:
+def auth_middleware(
+    authenticator: Authenticator, public_paths: frozenset[str], public_prefixes: tuple[str, ...]
+) -> Middleware:
     """Put the caller's account on every request to a route that needs one.
 
-    Unmatched paths (404/405) and ``public_paths`` pass through untouched, so that an unknown
-    path answers 404 rather than 401.
+    Unmatched paths (404/405), ``public_paths`` and paths under ``public_prefixes`` pass through
+    untouched, so that an unknown path answers 404 rather than 401.
     """
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         unmatched = request.match_info.http_exception is not None
-        if not unmatched and request.path not in public_paths:
+        path = request.path
+        if not unmatched and path not in public_paths and not path.startswith(public_prefixes):
             request[ACCOUNT] = authenticator.from_header(request.headers.get("Authorization"))
         return await handler(request)
 

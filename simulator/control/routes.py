@@ -13,7 +13,15 @@ from ..domain.errors import InvalidRequest, NotFound, Violation
 from ..domain.messages import BinaryContent, Message
 from ..domain.outbound import LogQuery
 from ..domain.statuses import StatusGroup
-from ..keys import clock_key, outbound_key, rate_limiter_key, scheduler_key
+from ..keys import (
+    clock_key,
+    notifier_key,
+    outbound_key,
+    outbox_key,
+    rate_limiter_key,
+    scheduler_key,
+)
+from .catcher import setup_catcher
 from .models import (
     AdvanceRequest,
     AdvanceResponse,
@@ -24,6 +32,7 @@ from .models import (
     ResetResponse,
     TransitionBody,
 )
+from .webhooks import setup_webhook_routes
 
 
 class MessageFilter(Wire):
@@ -134,8 +143,8 @@ async def reset(request: web.Request) -> web.Response:
     """Forget the caller's account (or, with ``{"all": true}``, every account)."""
     body = await read_json(request, ResetRequest) if request.can_read_body else ResetRequest()
     account = None if body.all else account_of(request)
-    request.config_dict[outbound_key].reset(account)
-    request.config_dict[rate_limiter_key].reset(account)
+    for part in (outbound_key, outbox_key, notifier_key, rate_limiter_key):
+        request.config_dict[part].reset(account)
     return wire_response(ResetResponse(reset="all" if account is None else "account"))
 
 
@@ -146,4 +155,6 @@ def create_control_app() -> web.Application:
     control.router.add_get("/messages", list_messages)
     control.router.add_get("/messages/{message_id}", get_message)
     control.router.add_post("/reset", reset)
+    setup_webhook_routes(control)
+    setup_catcher(control)
     return control

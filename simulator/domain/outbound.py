@@ -23,7 +23,10 @@ MAX_LIMIT = 1000
 """Largest ``limit`` the reports and logs endpoints honour."""
 
 StatusListener = Callable[[str, Message], None]
-"""Called as ``listener(account, message)`` after every transition (webhooks, live page)."""
+"""Called as ``listener(account, message)`` after every transition (e.g. the live page)."""
+
+ReportPusher = Callable[[str, Report], bool]
+"""Hands a report to the webhooks; True when some receiver takes it (then it is not pulled)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,7 @@ class Outbound:
     ids: IdGenerator
     carrier: Carrier = Carrier()
     listeners: list[StatusListener] = field(default_factory=list)
+    pusher: ReportPusher | None = None
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def submit(self, account: str, submission: Submission) -> Accepted:
@@ -206,11 +210,15 @@ class Outbound:
             self.scheduler.at(due, partial(self._step, account, message))
 
     def _reached(self, account: str, message: Message) -> None:
-        """A message reached a status: queue a report if it is reportable, tell listeners."""
-        if message.status.is_reportable and message.done_at is not None:
-            report = Report(
-                next(self._seq), message, message.status, message.error, message.done_at
-            )
+        """A message reached a status: push or queue its report, tell listeners.
+
+        Every status after acceptance makes a report; the webhooks decide whether an
+        intermediate (PENDING) one is pushed, and only final ones are queued for pulling.
+        """
+        at = message.history[-1].at
+        report = Report(next(self._seq), message, message.status, message.error, at)
+        pushed = self.pusher is not None and self.pusher(account, report)
+        if message.status.is_reportable and not pushed:
             self.store.add_report(account, report)
         for listener in self.listeners:
             listener(account, message)

@@ -91,35 +91,51 @@ class Scheduler:
         return await self._run_until(self.clock.now(), move=False)
 
     async def _run_until(self, target: float, *, move: bool) -> int:
+        """Run what is due by ``target``, one instant at a time.
+
+        Actions due at the same instant start in order; the asynchronous ones (webhook pushes)
+        then run concurrently, so one slow receiver does not hold up the others. With ``move``
+        (manual time) they are awaited before time moves to the next instant; otherwise they
+        run in the background.
+        """
         ran = 0
         while self._heap and self._heap[0].due <= target:
-            entry = heapq.heappop(self._heap)
+            due = self._heap[0].due
             if move:
-                self.clock.move_to(entry.due)
-            ran += 1
-            await self._call(entry.action, wait=move)
+                self.clock.move_to(due)
+            started: list[Awaitable[None]] = []
+            while self._heap and self._heap[0].due == due:
+                action = heapq.heappop(self._heap).action
+                ran += 1
+                result = self._start(action)
+                if result is not None:
+                    started.append(result)
+            if move:
+                await asyncio.gather(*(self._guarded(a) for a in started))
+            else:
+                for awaitable in started:
+                    self._spawn(awaitable)
         return ran
 
-    async def _call(self, action: Action, *, wait: bool) -> None:
-        """Run one action; a failing action is logged, never allowed to stop the scheduler."""
+    @staticmethod
+    def _start(action: Action) -> Awaitable[None] | None:
+        """Run an action's synchronous part; a failure is logged, never allowed to stop time."""
         try:
             result = action()
-            if inspect.isawaitable(result):
-                if wait:
-                    await result
-                else:
-                    self._spawn(result)
+        except Exception:
+            log.exception("scheduled action failed")
+            return None
+        return result if inspect.isawaitable(result) else None
+
+    @staticmethod
+    async def _guarded(awaitable: Awaitable[None]) -> None:
+        try:
+            await awaitable
         except Exception:
             log.exception("scheduled action failed")
 
     def _spawn(self, awaitable: Awaitable[None]) -> None:
-        async def guarded() -> None:
-            try:
-                await awaitable
-            except Exception:
-                log.exception("scheduled action failed")
-
-        task = asyncio.ensure_future(guarded())
+        task = asyncio.ensure_future(self._guarded(awaitable))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

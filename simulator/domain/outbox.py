@@ -1,0 +1,167 @@
+"""The webhook outbox: every push is an entry with its attempts, retried on Infobip's schedule.
+
+Attempt 0 goes out when the entry is created. After failure number n+1 (a non-2xx answer, a
+timeout, a connection error), retry n (n = 0..19) is due ``1 min + 1 min * n^2`` later on the
+simulator's clock: cumulative 1, 3, 8, 18, 35, 61 ... minutes. When the 20th retry fails the
+entry is dead, 41 h 30 min after the first attempt, and stays visible.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Literal, Protocol
+
+from .ids import IdGenerator
+from .scheduler import Scheduler
+
+MAX_RETRIES = 20
+
+EntryState = Literal["pending", "succeeded", "dead"]
+
+
+def retry_delay(retry_number: int) -> float:
+    """Seconds between a failure and retry ``retry_number`` (0-based): 1 min + 1 min * n^2."""
+    return 60.0 + 60.0 * retry_number * retry_number
+
+
+@dataclass(frozen=True, slots=True)
+class Push:
+    """One HTTP request to a receiver, rendered once when the entry is created."""
+
+    url: str
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    connect_timeout: float
+    read_timeout: float
+    status_pattern: str | None = None
+    body_pattern: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a receiver did: its status code or the error, how long it took, what it said."""
+
+    status: int | None
+    error: str | None
+    latency_ms: float
+    response: str
+    succeeded: bool
+
+
+class Sender(Protocol):
+    async def send(self, push: Push) -> Outcome: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    number: int
+    at: float
+    outcome: Outcome
+
+
+@dataclass
+class OutboxEntry:
+    id: str
+    account: str
+    event: str
+    push: Push
+    message_ids: tuple[str, ...]
+    created_at: float
+    subscription_id: str | None = None
+    state: EntryState = "pending"
+    attempts: list[Attempt] = field(default_factory=list)
+    retries: int = 0
+    next_attempt_at: float | None = None
+    cycle: int = 0
+
+
+EntryListener = Callable[[OutboxEntry], None]
+
+
+@dataclass
+class Outbox:
+    """Entries of every account, keyed by id, in creation order."""
+
+    scheduler: Scheduler
+    sender: Sender
+    ids: IdGenerator
+    listeners: list[EntryListener] = field(default_factory=list)
+    _entries: dict[str, OutboxEntry] = field(default_factory=dict)
+    _idle: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def enqueue(
+        self,
+        account: str,
+        event: str,
+        push: Push,
+        message_ids: tuple[str, ...],
+        subscription_id: str | None = None,
+    ) -> OutboxEntry:
+        """Create an entry; its first attempt is due at once."""
+        now = self.scheduler.clock.now()
+        entry = OutboxEntry(
+            self.ids.message_id(), account, event, push, message_ids, now, subscription_id
+        )
+        self._entries[entry.id] = entry
+        self._schedule(entry, now)
+        return entry
+
+    def _schedule(self, entry: OutboxEntry, when: float) -> None:
+        entry.next_attempt_at = when
+        self.scheduler.at(when, partial(self._attempt, entry, entry.cycle))
+
+    async def _attempt(self, entry: OutboxEntry, cycle: int) -> None:
+        if entry.cycle != cycle or entry.state != "pending":
+            return  # superseded by a redelivery, or already settled
+        number = len(entry.attempts)
+        started = self.scheduler.clock.now()
+        entry.next_attempt_at = None
+        outcome = await self.sender.send(entry.push)
+        entry.attempts.append(Attempt(number, started, outcome))
+        if outcome.succeeded:
+            entry.state = "succeeded"
+        elif entry.retries < MAX_RETRIES:
+            delay = retry_delay(entry.retries)
+            entry.retries += 1
+            self._schedule(entry, self.scheduler.clock.now() + delay)
+        else:
+            entry.state = "dead"
+        for listener in self.listeners:
+            listener(entry)
+
+    def redeliver(self, account: str, entry_id: str) -> OutboxEntry | None:
+        """Try an entry again now, with a fresh retry cycle; None for an unknown entry."""
+        entry = self.get(account, entry_id)
+        if entry is None:
+            return None
+        entry.cycle += 1
+        entry.state = "pending"
+        entry.retries = 0
+        self._schedule(entry, self.scheduler.clock.now())
+        return entry
+
+    def get(self, account: str, entry_id: str) -> OutboxEntry | None:
+        entry = self._entries.get(entry_id)
+        return entry if entry is not None and entry.account == account else None
+
+    def entries(
+        self, account: str, message_id: str | None = None, state: EntryState | None = None
+    ) -> list[OutboxEntry]:
+        """The account's entries, oldest first, optionally for one message or in one state."""
+        return [
+            e
+            for e in self._entries.values()
+            if e.account == account
+            and (message_id is None or message_id in e.message_ids)
+            and (state is None or e.state == state)
+        ]
+
+    def reset(self, account: str | None = None) -> None:
+        """Forget entries (pending ones stop: their scheduled attempts find them superseded)."""
+        for entry_id, entry in list(self._entries.items()):
+            if account is None or entry.account == account:
+                entry.cycle += 1
+                del self._entries[entry_id]
