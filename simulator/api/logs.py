@@ -22,6 +22,8 @@ _LISTS = frozenset({"bulkId", "messageId", "campaignReferenceId"})
 
 
 def _domain_query(query: LogQueryBase, sender: str | None, destination: str | None) -> LogQuery:
+    if query.mnc is not None and query.mcc is None:
+        raise InvalidRequest(violations=[Violation("mnc", "mnc requires mcc")])
     return LogQuery(
         sender=sender,
         destination=destination,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field
 
 from .common import ErrorBody, PlatformBody, PriceBody, StatusBody, Wire
 
@@ -32,12 +32,6 @@ class LogQueryBase(Wire):
     entity_id: str | None = None
     application_id: str | None = None
     campaign_reference_id: list[str] = []
-
-    @model_validator(mode="after")
-    def _mnc_needs_mcc(self) -> LogQueryBase:
-        if self.mnc is not None and self.mcc is None:
-            raise ValueError("mnc requires mcc")
-        return self
 
 
 class LogQueryV3(LogQueryBase):
