@@ -12,6 +12,7 @@ from .api.auth import Authenticator, auth_middleware
 from .api.errors import error_middleware
 from .api.responses import wire_response
 from .api.routes import PUBLIC_PATHS, setup_routes
+from .api.subscriptions import setup_subscription_routes, subscriptions_key
 from .control.catcher import Catcher, catcher_key
 from .control.models import HealthBody
 from .control.routes import create_control_app
@@ -24,6 +25,7 @@ from .domain.outbox import Outbox
 from .domain.ratelimit import RateLimiter
 from .domain.reports import Report
 from .domain.scheduler import Scheduler
+from .domain.subscriptions import SubscriptionRegistry
 from .keys import (
     authenticator_key,
     clock_key,
@@ -74,6 +76,7 @@ def _wire_domain(app: web.Application, settings: Settings) -> None:
     outbound = Outbound(MemoryStore(), scheduler, ids)
     sender = HttpSender(settings.webhook_concurrency)
     outbox = Outbox(scheduler, sender, ids)
+    subscriptions = SubscriptionRegistry()
 
     def render(reports: list[Report], family: ApiFamily, content_type: str) -> bytes:
         return report_body(reports, family, content_type, outbound.carrier)
@@ -82,7 +85,7 @@ def _wire_domain(app: web.Application, settings: Settings) -> None:
         outbox,
         scheduler,
         render,
-        lambda *args, **kwargs: [],  # TEMP until the subscriptions module lands
+        subscriptions.targets,
         connect_timeout=min(5.0, settings.webhook_timeout),
         read_timeout=settings.webhook_timeout,
     )
@@ -93,6 +96,7 @@ def _wire_domain(app: web.Application, settings: Settings) -> None:
     app[sender_key] = sender
     app[outbox_key] = outbox
     app[notifier_key] = notifier
+    app[subscriptions_key] = subscriptions
     app[catcher_key] = Catcher()
     app[rate_limiter_key] = RateLimiter(clock, enabled=settings.rate_limits)
 
@@ -112,6 +116,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     for path in HEALTH_PATHS:
         app.router.add_get(path, health)
     setup_routes(app)
+    setup_subscription_routes(app)
     app.add_subapp("/simulator/", create_control_app())
     app.cleanup_ctx.append(_background)
     return app

@@ -8,6 +8,7 @@ from ..api.models.common import Wire
 from ..api.render import error_body, platform_body, price_body, status_body
 from ..api.request import account_of, read_json, read_query
 from ..api.responses import wire_response
+from ..api.subscriptions import subscriptions_key
 from ..api.timefmt import epoch_of, infobip_time
 from ..domain.errors import InvalidRequest, NotFound, Violation
 from ..domain.messages import BinaryContent, Message
@@ -143,8 +144,9 @@ async def reset(request: web.Request) -> web.Response:
     """Forget the caller's account (or, with ``{"all": true}``, every account)."""
     body = await read_json(request, ResetRequest) if request.can_read_body else ResetRequest()
     account = None if body.all else account_of(request)
-    for part in (outbound_key, outbox_key, notifier_key, rate_limiter_key):
-        request.config_dict[part].reset(account)
+    config = request.config_dict
+    for part in (outbound_key, outbox_key, notifier_key, rate_limiter_key, subscriptions_key):
+        config[part].reset(account)
     return wire_response(ResetResponse(reset="all" if account is None else "account"))
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from .messages import ApiFamily, Message
 from .outbox import Outbox, Push
@@ -22,9 +22,7 @@ from .reports import Report
 from .scheduler import Scheduler
 from .signing import basic_authorization, hmac_signature
 from .statuses import StatusGroup
-
-if TYPE_CHECKING:  # TEMP until the subscriptions module lands
-    from .subscriptions import WebhookSecurity, WebhookTarget
+from .subscriptions import WebhookSecurity, WebhookTarget
 
 DEFAULT_BUCKET = 100
 
