@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -26,6 +25,7 @@ from .domain.ratelimit import RateLimiter
 from .domain.reports import Report
 from .domain.scheduler import Scheduler
 from .domain.subscriptions import SubscriptionRegistry
+from .housekeeping import keep_gc_pauses_short
 from .keys import (
     authenticator_key,
     clock_key,
@@ -55,15 +55,18 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def _background(app: web.Application) -> AsyncIterator[None]:
-    """The scheduler loop and the webhook client live exactly as long as the application."""
+    """The scheduler loop, the webhook client and housekeeping live as long as the application."""
     scheduler = app[scheduler_key]
     await app[sender_key].start()
     app[outbound_key].keep_pruning()
-    task = asyncio.create_task(scheduler.run_forever(), name="scheduler")
+    tasks = [
+        asyncio.create_task(scheduler.run_forever(), name="scheduler"),
+        asyncio.create_task(keep_gc_pauses_short(), name="gc-housekeeping"),
+    ]
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
     await scheduler.close()
     await app[sender_key].close()
 

@@ -58,15 +58,15 @@ def decode_cursor(cursor: str) -> int:
 
 def _page(request: web.Request, query: LogQuery, before_seq: int | None = None) -> LogPage:
     account = account_of(request)
-    request.config_dict[rate_limiter_key].check(account, request.path, LOGS_PER_MINUTE)
-    return request.config_dict[outbound_key].logs(account, query, before_seq)
+    request.app[rate_limiter_key].check(account, request.path, LOGS_PER_MINUTE)
+    return request.app[outbound_key].logs(account, query, before_seq)
 
 
 async def logs_v3(request: web.Request) -> web.Response:
     query = read_query(request, LogQueryV3, _LISTS)
     before = decode_cursor(query.cursor) if query.cursor else None
     page = _page(request, _domain_query(query, query.sender, query.destination), before)
-    carrier = request.config_dict[outbound_key].carrier
+    carrier = request.app[outbound_key].carrier
     cursor = None
     if query.use_cursor:
         following = encode_cursor(page.next_before_seq) if page.next_before_seq else None
@@ -78,5 +78,5 @@ async def logs_v3(request: web.Request) -> web.Response:
 async def logs_v1(request: web.Request) -> web.Response:
     query = read_query(request, LogQueryV1, _LISTS)
     page = _page(request, _domain_query(query, query.from_, query.to))
-    carrier = request.config_dict[outbound_key].carrier
+    carrier = request.app[outbound_key].carrier
     return wire_response(LogsV1(results=[log_v1(m, carrier) for m in page.messages]))

@@ -21,16 +21,16 @@ def _take(request: web.Request) -> list[Report]:
         application_id=query.application_id,
         campaign_reference_id=query.campaign_reference_id,
     )
-    return request.config_dict[outbound_key].take_reports(account_of(request), wanted, query.limit)
+    return request.app[outbound_key].take_reports(account_of(request), wanted, query.limit)
 
 
 async def reports_v3(request: web.Request) -> web.Response:
-    carrier = request.config_dict[outbound_key].carrier
+    carrier = request.app[outbound_key].carrier
     results = [report_v3(r, carrier) for r in _take(request)]
     return wire_response(DeliveryReportsV3(results=results))
 
 
 async def reports_v1(request: web.Request) -> web.Response:
-    carrier = request.config_dict[outbound_key].carrier
+    carrier = request.app[outbound_key].carrier
     results = [report_v1(r, carrier) for r in _take(request)]
     return wire_response(DeliveryReportsV1(results=results))

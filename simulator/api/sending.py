@@ -24,12 +24,12 @@ _TO = frozenset({"to"})
 
 
 def _submit(request: web.Request, submission: Submission, account: str | None = None) -> Accepted:
-    outbound = request.config_dict[outbound_key]
+    outbound = request.app[outbound_key]
     return outbound.submit(account or account_of(request), submission)
 
 
 def _now(request: web.Request) -> float:
-    return request.config_dict[clock_key].now()
+    return request.app[clock_key].now()
 
 
 def _v3(accepted: Accepted, with_count: bool) -> web.Response:
@@ -74,7 +74,7 @@ async def send_binary_v2(request: web.Request) -> web.Response:
 async def send_query_v1(request: web.Request) -> web.Response:
     """GET /sms/1/text/query: authenticated by ``username``/``password`` query parameters."""
     query = read_query(request, QuerySendV1, _TO)
-    authenticator = request.config_dict[authenticator_key]
+    authenticator = request.app[authenticator_key]
     account = authenticator.from_user_password(query.username, query.password)
     accepted = _submit(request, submissions.from_query_v1(query, _now(request)), account)
     return _v2(accepted, True)

@@ -27,10 +27,12 @@ from .models.send_v2 import (
     TextMessageV2,
     TextRequestV2,
 )
-from .models.send_v3 import ContentBody, MessageBody, QuerySendV3, SendRequestV3
+from .models.send_v3 import ContentBody, MessageBody, QuerySendV3, SendRequestV3, WebhooksBody
 from .timefmt import epoch_of
 
 DEFAULT_SENDER = "InfoSMS"
+NO_PLATFORM = Platform()
+DEFAULT_DELIVERY = DeliverySettings()
 MAX_VALIDITY_SECONDS = 48 * 3600
 MAX_SCHEDULE_SECONDS = 180 * 24 * 3600
 
@@ -58,7 +60,6 @@ def _content_v3(body: ContentBody) -> Content:
 def _spec_v3(message: MessageBody, send_at: float | None) -> MessageSpec:
     options = message.options
     webhooks = message.webhooks
-    delivery = webhooks.delivery if webhooks else None
     platform = options.platform if options else None
     validity = options.validity_period if options else None
     return MessageSpec(
@@ -66,17 +67,22 @@ def _spec_v3(message: MessageBody, send_at: float | None) -> MessageSpec:
         content=_content_v3(message.content),
         family="v3",
         callback_data=webhooks.callback_data if webhooks else None,
-        platform=Platform(platform.entity_id, platform.application_id) if platform else Platform(),
+        platform=Platform(platform.entity_id, platform.application_id) if platform else NO_PLATFORM,
         campaign_reference_id=options.campaign_reference_id if options else None,
         validity_seconds=_validity(validity.seconds if validity else None),
         send_at=send_at,
         flash=options.flash if options else False,
-        delivery=DeliverySettings(
-            url=delivery.url if delivery else None,
-            intermediate=delivery.intermediate_report if delivery else False,
-            notify=delivery.notify if delivery else True,
-            content_type=webhooks.content_type if webhooks else "application/json",
-        ),
+        delivery=_delivery_v3(webhooks) if webhooks else DEFAULT_DELIVERY,
+    )
+
+
+def _delivery_v3(webhooks: WebhooksBody) -> DeliverySettings:
+    delivery = webhooks.delivery
+    return DeliverySettings(
+        url=delivery.url if delivery else None,
+        intermediate=delivery.intermediate_report if delivery else False,
+        notify=delivery.notify if delivery else True,
+        content_type=webhooks.content_type,
     )
 
 

@@ -16,4 +16,4 @@ class IdGenerator:
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def bulk_id(self) -> str:
-        return str(self._random.randrange(10**18, 10**19))
+        return str(10**18 + self._random.getrandbits(63) % (9 * 10**18))

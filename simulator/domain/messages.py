@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .segments import Segmentation, binary_parts, segment
+from .segments import Segmentation, binary_parts, is_too_long, segment
 from .statuses import NO_ERROR, ErrorCode, Status, status
 
 ApiFamily = Literal["v3", "v2"]
@@ -71,16 +71,20 @@ class MessageSpec:
     delivery: DeliverySettings = DeliverySettings()
     message_count: int = field(init=False)
     segmentation: Segmentation | None = field(init=False)
+    too_long: bool = field(init=False)
 
     def __post_init__(self) -> None:
+        """Count the parts once per request message, not once per destination."""
         if isinstance(self.content, TextContent):
             seg = segment(self.content.text)
             object.__setattr__(self, "segmentation", seg)
             object.__setattr__(self, "message_count", seg.parts)
+            object.__setattr__(self, "too_long", is_too_long(self.content.text, seg))
         else:
             parts = binary_parts(self.content.byte_count, self.content.data_coding)
             object.__setattr__(self, "segmentation", None)
             object.__setattr__(self, "message_count", parts)
+            object.__setattr__(self, "too_long", False)
 
     @property
     def text(self) -> str | None:

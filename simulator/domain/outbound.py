@@ -12,11 +12,10 @@ from functools import partial
 from ..store.base import Store
 from .carrier import Carrier
 from .ids import IdGenerator
-from .messages import PENDING_ACCEPTED, Message, MessageSpec, TextContent
+from .messages import PENDING_ACCEPTED, Message, MessageSpec
 from .networks import network_of
 from .reports import RETENTION_SECONDS, Report, ReportFilter
 from .scheduler import Scheduler
-from .segments import is_too_long
 from .statuses import Status, StatusGroup, status
 
 MAX_LIMIT = 1000
@@ -144,7 +143,7 @@ class Outbound:
         accepted: list[Message] = []
         for outbound in submission.messages:
             spec = outbound.spec
-            too_long = isinstance(spec.content, TextContent) and is_too_long(spec.content.text)
+            too_long = spec.too_long
             for destination in outbound.destinations:
                 accepted.append(
                     self._accept(account, bulk_id, spec, destination, now, too_long=too_long)

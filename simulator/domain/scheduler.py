@@ -14,7 +14,7 @@ import inspect
 import itertools
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .clock import Clock
 
@@ -23,11 +23,8 @@ Action = Callable[[], Awaitable[None] | None]
 log = logging.getLogger(__name__)
 
 
-@dataclass(order=True, slots=True)
-class _Entry:
-    due: float
-    seq: int
-    action: Action = field(compare=False)
+_Entry = tuple[float, int, Action]
+"""(due, sequence, action): plain tuples keep the heap fast; the sequence breaks ties in order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +48,8 @@ class Scheduler:
 
     def at(self, due: float, action: Action) -> None:
         """Run ``action`` when virtual time reaches ``due``."""
-        first = self._heap[0].due if self._heap else None
-        heapq.heappush(self._heap, _Entry(due, next(self._seq), action))
+        first = self._heap[0][0] if self._heap else None
+        heapq.heappush(self._heap, (due, next(self._seq), action))
         if first is None or due < first:
             self._wake.set()
 
@@ -62,7 +59,7 @@ class Scheduler:
 
     def next_due(self) -> float | None:
         """Virtual time of the next pending action, if any."""
-        return self._heap[0].due if self._heap else None
+        return self._heap[0][0] if self._heap else None
 
     def pending(self) -> int:
         return len(self._heap)
@@ -99,13 +96,13 @@ class Scheduler:
         run in the background.
         """
         ran = 0
-        while self._heap and self._heap[0].due <= target:
-            due = self._heap[0].due
+        while self._heap and self._heap[0][0] <= target:
+            due = self._heap[0][0]
             if move:
                 self.clock.move_to(due)
             started: list[Awaitable[None]] = []
-            while self._heap and self._heap[0].due == due:
-                action = heapq.heappop(self._heap).action
+            while self._heap and self._heap[0][0] == due:
+                action = heapq.heappop(self._heap)[2]
                 ran += 1
                 result = self._start(action)
                 if result is not None:

@@ -84,9 +84,11 @@ def segment(text: str) -> Segmentation:
     return _segmentation("UCS2", sum(ucs2), count_parts(ucs2, UCS2_CAPACITY))
 
 
-def is_too_long(text: str) -> bool:
-    """Whether Infobip rejects ``text`` with REJECTED_MESSAGE_TOO_LONG."""
-    return _utf8_length(text) > MAX_TEXT_BYTES or segment(text).parts > MAX_PARTS
+def is_too_long(text: str, segmentation: Segmentation | None = None) -> bool:
+    """Whether Infobip rejects ``text`` with REJECTED_MESSAGE_TOO_LONG (pass its segmentation
+    when it is already known)."""
+    parts = (segmentation or segment(text)).parts
+    return parts > MAX_PARTS or _utf8_length(text) > MAX_TEXT_BYTES
 
 
 def binary_parts(hex_bytes: int, data_coding: int) -> int:
