@@ -117,14 +117,16 @@ def json_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
-def violations_of(error: ValidationError) -> list[Violation]:
-    """Every violating field of a pydantic error, with its JSON path."""
+def violations_of(error: ValidationError, prefix: str = "") -> list[Violation]:
+    """Every violating field of a pydantic error, with its JSON path (under ``prefix``)."""
     found = []
     for item in error.errors(include_url=False):
         if item["type"] == "json_invalid":
             found.append(Violation("body", f"Malformed JSON: {item['ctx']['error']}"))
             continue
         path = json_path(tuple(item["loc"]))
+        if prefix:
+            path = f"{prefix}.{path}" if path else prefix
         message = item["msg"].removeprefix("Value error, ")
         found.append(Violation(path or "body", message))
     return found
