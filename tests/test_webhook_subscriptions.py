@@ -6,12 +6,14 @@ import base64
 import hashlib
 import hmac
 import json
+from datetime import datetime
 from typing import Any
 from xml.etree import ElementTree
 
 from conftest import Sim
 
 SMS = "/subscriptions/1/subscription/SMS"
+FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"
 
 
 def hook_url(sim: Sim, name: str) -> str:
@@ -179,3 +181,17 @@ async def test_notify_false_skips_subscriptions_too(sim: Sim) -> None:
     await sim.advance(5)
     assert await caught(sim, "quiet") == []
     assert len(await sim.reports()) == 1
+
+
+async def test_rate_limit_spreads_pushes_over_virtual_seconds(sim: Sim) -> None:
+    await subscribe(sim, "s1", "slowly", profile={"maxBucketSize": 1, "rateLimit": 2})
+    await send(sim, count=5)
+    start = (await sim.call("GET", "/simulator/clock"))["nowEpochMs"]
+    await sim.advance(10)
+    entries = (await sim.call("GET", "/simulator/webhooks"))["results"]
+    assert [e["state"] for e in entries] == ["succeeded"] * 5
+    seconds = sorted(
+        round(datetime.strptime(e["attempts"][0]["at"], FORMAT).timestamp() * 1000 - start)
+        for e in entries
+    )
+    assert seconds == [1200, 1200, 2200, 2200, 3200]

@@ -9,7 +9,7 @@ in a :class:`MessageSpec`, so a stored message costs a few hundred bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .segments import Segmentation, binary_parts, is_too_long, segment
 from .statuses import NO_ERROR, ErrorCode, Status, status
@@ -55,9 +55,13 @@ class Platform:
     application_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MessageSpec:
-    """The part of a request message shared by all of its destinations."""
+    """The part of a request message shared by all of its destinations.
+
+    Built once per request message on the hottest path, so a plain (not frozen) dataclass;
+    nothing changes it after ``__post_init__``.
+    """
 
     sender: str
     content: Content
@@ -77,14 +81,14 @@ class MessageSpec:
         """Count the parts once per request message, not once per destination."""
         if isinstance(self.content, TextContent):
             seg = segment(self.content.text)
-            object.__setattr__(self, "segmentation", seg)
-            object.__setattr__(self, "message_count", seg.parts)
-            object.__setattr__(self, "too_long", is_too_long(self.content.text, seg))
+            self.segmentation = seg
+            self.message_count = seg.parts
+            self.too_long = is_too_long(self.content.text, seg)
         else:
             parts = binary_parts(self.content.byte_count, self.content.data_coding)
-            object.__setattr__(self, "segmentation", None)
-            object.__setattr__(self, "message_count", parts)
-            object.__setattr__(self, "too_long", False)
+            self.segmentation = None
+            self.message_count = parts
+            self.too_long = False
 
     @property
     def text(self) -> str | None:
@@ -100,8 +104,7 @@ class Step:
     error: ErrorCode = NO_ERROR
 
 
-@dataclass(frozen=True, slots=True)
-class Transition:
+class Transition(NamedTuple):
     """A recorded transition: the status reached and the virtual time it was reached at."""
 
     at: float

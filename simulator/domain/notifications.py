@@ -59,6 +59,7 @@ class Route:
     body_pattern: str | None = None
     security: WebhookSecurity | None = None
     subscription_id: str | None = None
+    per_second: int | None = None
 
     @classmethod
     def of_target(cls, target: WebhookTarget) -> Route:
@@ -73,6 +74,7 @@ class Route:
             body_pattern=target.response_body_regex,
             security=target.security,
             subscription_id=target.subscription_id,
+            per_second=target.rate_limit,
         )
 
 
@@ -146,6 +148,7 @@ class Notifier:
             read_timeout=route.read_timeout or self.read_timeout,
             status_pattern=route.status_pattern,
             body_pattern=route.body_pattern,
+            per_second=route.per_second,
         )
         message_ids = tuple(r.message.id for r in reports)
         self.outbox.enqueue(account, "DELIVERY", push, message_ids, route.subscription_id)

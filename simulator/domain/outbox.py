@@ -9,6 +9,7 @@ entry is dead, 41 h 30 min after the first attempt, and stays visible.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -38,6 +39,8 @@ class Push:
     read_timeout: float
     status_pattern: str | None = None
     body_pattern: str | None = None
+    per_second: int | None = None
+    """The receiver's rate limit (a profile's ``rateLimit``): attempts per virtual second."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,7 @@ class Outbox:
     ids: IdGenerator
     listeners: list[EntryListener] = field(default_factory=list)
     _entries: dict[str, OutboxEntry] = field(default_factory=dict)
-    _idle: asyncio.Event = field(default_factory=asyncio.Event)
+    _recent: dict[str, deque[float]] = field(default_factory=dict)
 
     def enqueue(
         self,
@@ -116,8 +119,12 @@ class Outbox:
     async def _attempt(self, entry: OutboxEntry, cycle: int) -> None:
         if entry.cycle != cycle or entry.state != "pending":
             return  # superseded by a redelivery, or already settled
-        number = len(entry.attempts)
         started = self.scheduler.clock.now()
+        wait = self._rate_limited(entry.push, started)
+        if wait:
+            self._schedule(entry, started + wait)
+            return
+        number = len(entry.attempts)
         entry.next_attempt_at = None
         outcome = await self.sender.send(entry.push)
         entry.attempts.append(Attempt(number, started, outcome))
@@ -131,6 +138,18 @@ class Outbox:
             entry.state = "dead"
         for listener in self.listeners:
             listener(entry)
+
+    def _rate_limited(self, push: Push, now: float) -> float:
+        """Seconds to wait before the receiver's rate limit allows another attempt (0: go)."""
+        if push.per_second is None:
+            return 0.0
+        recent = self._recent.setdefault(push.url, deque())
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
+        if len(recent) >= push.per_second:
+            return recent[0] + 1.0 - now
+        recent.append(now)
+        return 0.0
 
     def redeliver(self, account: str, entry_id: str) -> OutboxEntry | None:
         """Try an entry again now, with a fresh retry cycle; None for an unknown entry."""

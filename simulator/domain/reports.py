@@ -7,6 +7,7 @@ message that changes status again after its report was pulled gets a new report.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .messages import Message
 from .statuses import ErrorCode, Status
@@ -15,8 +16,9 @@ RETENTION_SECONDS = 48 * 3600
 """Reports, logs and inbound messages are kept for 48 (virtual) hours."""
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
+    """A report as it was when the message reached ``status`` (a tuple: one per message)."""
+
     seq: int
     message: Message
     status: Status
