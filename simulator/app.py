@@ -9,13 +9,16 @@ from aiohttp import web
 
 from .api.auth import Authenticator, auth_middleware
 from .api.errors import error_middleware
+from .api.faults import fault_middleware
 from .api.responses import wire_response
 from .api.routes import PUBLIC_PATHS, setup_routes
 from .api.subscriptions import setup_subscription_routes, subscriptions_key
 from .control.catcher import Catcher, catcher_key
 from .control.models import HealthBody
 from .control.routes import create_control_app
+from .domain.carrier import Carrier
 from .domain.clock import Clock
+from .domain.faults import FaultBook
 from .domain.ids import IdGenerator
 from .domain.messages import ApiFamily
 from .domain.notifications import Notifier
@@ -23,16 +26,20 @@ from .domain.outbound import Outbound
 from .domain.outbox import Outbox
 from .domain.ratelimit import RateLimiter
 from .domain.reports import Report
+from .domain.scenarios import ScenarioBook, load_scenario
 from .domain.scheduler import Scheduler
 from .domain.subscriptions import SubscriptionRegistry
+from .events import EventHub, events_key
 from .housekeeping import keep_gc_pauses_short
 from .keys import (
     authenticator_key,
     clock_key,
+    faults_key,
     notifier_key,
     outbound_key,
     outbox_key,
     rate_limiter_key,
+    scenario_book_key,
     scheduler_key,
     settings_key,
 )
@@ -75,8 +82,10 @@ def _wire_domain(app: web.Application, settings: Settings) -> None:
     """Build the domain objects and connect them: outbound -> notifier -> outbox -> sender."""
     clock = Clock(settings.clock)
     scheduler = Scheduler(clock)
-    ids = IdGenerator(settings.seed)
-    outbound = Outbound(MemoryStore(), scheduler, ids)
+    book = app[scenario_book_key]
+    ids = IdGenerator(book.seed)  # the effective seed: --seed, else the scenario's
+    carrier = Carrier(book, settings.hold_seconds)
+    outbound = Outbound(MemoryStore(), scheduler, ids, carrier)
     sender = HttpSender(settings.webhook_concurrency)
     outbox = Outbox(scheduler, sender, ids)
     subscriptions = SubscriptionRegistry()
@@ -101,6 +110,10 @@ def _wire_domain(app: web.Application, settings: Settings) -> None:
     app[notifier_key] = notifier
     app[subscriptions_key] = subscriptions
     app[catcher_key] = Catcher()
+    events = EventHub()
+    outbound.listeners.append(events.on_message)
+    outbox.listeners.append(events.on_entry)
+    app[events_key] = events
     app[rate_limiter_key] = RateLimiter(clock, enabled=settings.rate_limits)
 
 
@@ -109,12 +122,20 @@ def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
     authenticator = Authenticator(frozenset(settings.api_keys))
     public = PUBLIC_PATHS | HEALTH_PATHS
+    scenarios = ScenarioBook(load_scenario(settings.scenario), settings.seed)
+    faults = FaultBook(scenarios.seed)
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[error_middleware, auth_middleware(authenticator, public, PUBLIC_PREFIXES)],
+        middlewares=[
+            error_middleware,
+            auth_middleware(authenticator, public, PUBLIC_PREFIXES),
+            fault_middleware(faults),
+        ],
     )
     app[settings_key] = settings
     app[authenticator_key] = authenticator
+    app[scenario_book_key] = scenarios
+    app[faults_key] = faults
     _wire_domain(app, settings)
     for path in HEALTH_PATHS:
         app.router.add_get(path, health)

@@ -6,10 +6,12 @@ from aiohttp import web
 
 from .api.auth import Authenticator
 from .domain.clock import Clock
+from .domain.faults import FaultBook
 from .domain.notifications import Notifier
 from .domain.outbound import Outbound
 from .domain.outbox import Outbox
 from .domain.ratelimit import RateLimiter
+from .domain.scenarios import ScenarioBook
 from .domain.scheduler import Scheduler
 from .settings import Settings
 
@@ -21,3 +23,5 @@ authenticator_key = web.AppKey("authenticator", Authenticator)
 rate_limiter_key = web.AppKey("rate_limiter", RateLimiter)
 outbox_key = web.AppKey("outbox", Outbox)
 notifier_key = web.AppKey("notifier", Notifier)
+scenario_book_key = web.AppKey("scenario_book", ScenarioBook)
+faults_key = web.AppKey("faults", FaultBook)

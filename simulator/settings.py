@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .domain.clock import ClockSpec
+from .domain.scenarios import ScenarioError, load_scenario
 
 ENV_PREFIX = "INFOBIP_SIM_"
 
@@ -22,6 +23,8 @@ class Settings:
     max_body_bytes: int = 4 * 1024 * 1024
     rate_limits: bool = True
     seed: int | None = None
+    scenario: str = "default"
+    hold_seconds: float = 30.0
     webhook_timeout: float = 10.0
     webhook_concurrency: int = 100
 
@@ -45,6 +48,15 @@ def _clock(text: str) -> ClockSpec:
         return ClockSpec.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _scenario(text: str) -> str:
+    """Load the scenario now, so that a bad one stops the start with its file, line and field."""
+    try:
+        load_scenario(text)
+    except ScenarioError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
@@ -114,7 +126,24 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         "--seed",
         type=int,
         default=env.get(ENV_PREFIX + "SEED"),
-        help="seed of the random generator, for reproducible ids [INFOBIP_SIM_SEED]",
+        help="seed of the random generator, for reproducible ids, outcomes and timings; "
+        "overrides the scenario's seed [INFOBIP_SIM_SEED]",
+    )
+    add(
+        "--scenario",
+        type=_scenario,
+        default=default("SCENARIO", defaults.scenario),
+        help="the simulated network every account runs unless the control API assigns another: "
+        "a YAML file, or the name of one in scenarios/ (default, realistic, flaky-carrier, "
+        "all-fail, slow-delivery) [INFOBIP_SIM_SCENARIO] (default: default)",
+    )
+    add(
+        "--hold-seconds",
+        type=float,
+        default=default("HOLD_SECONDS", defaults.hold_seconds),
+        help="real seconds a send that times out on purpose (magic number 41799990408, a "
+        "scenario's timeout outcome) is held before its connection is dropped "
+        "[INFOBIP_SIM_HOLD_SECONDS] (default 30)",
     )
     add(
         "--webhook-timeout",
@@ -147,6 +176,8 @@ def load_settings(
         max_body_bytes=args.max_body_bytes,
         rate_limits=args.rate_limits,
         seed=args.seed,
+        scenario=args.scenario,
+        hold_seconds=args.hold_seconds,
         webhook_timeout=args.webhook_timeout,
         webhook_concurrency=args.webhook_concurrency,
     )

@@ -46,6 +46,7 @@ _V3: dict[int, tuple[str, str, str, list[ResourceBody]]] = {
           [ResourceBody(name="Throttling handling errors",
                         url=f"{_DOCS}/integration-best-practices#throttling-handling-errors")]),
     500: ("E500", "Something went wrong.", "Contact the support.", []),
+    503: ("E503", "Service unavailable.", "Repeat the request later.", []),
 }  # fmt: skip
 _V1: dict[int, tuple[str, str]] = {
     400: ("BAD_REQUEST", "Bad request"),

@@ -16,10 +16,12 @@ from ..domain.outbound import LogQuery
 from ..domain.statuses import StatusGroup
 from ..keys import (
     clock_key,
+    faults_key,
     notifier_key,
     outbound_key,
     outbox_key,
     rate_limiter_key,
+    scenario_book_key,
     scheduler_key,
 )
 from .catcher import setup_catcher
@@ -33,6 +35,8 @@ from .models import (
     ResetResponse,
     TransitionBody,
 )
+from .scenarios import setup_scenario_routes
+from .wait import setup_wait_routes
 from .webhooks import setup_webhook_routes
 
 
@@ -145,7 +149,15 @@ async def reset(request: web.Request) -> web.Response:
     body = await read_json(request, ResetRequest) if request.can_read_body else ResetRequest()
     account = None if body.all else account_of(request)
     config = request.config_dict
-    for part in (outbound_key, outbox_key, notifier_key, rate_limiter_key, subscriptions_key):
+    for part in (
+        outbound_key,
+        outbox_key,
+        notifier_key,
+        rate_limiter_key,
+        subscriptions_key,
+        scenario_book_key,
+        faults_key,
+    ):
         config[part].reset(account)
     return wire_response(ResetResponse(reset="all" if account is None else "account"))
 
@@ -159,4 +171,6 @@ def create_control_app() -> web.Application:
     control.router.add_post("/reset", reset)
     setup_webhook_routes(control)
     setup_catcher(control)
+    setup_scenario_routes(control)
+    setup_wait_routes(control, message_body)
     return control

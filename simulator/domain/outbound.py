@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ..store.base import Store
-from .carrier import Carrier
+from .carrier import Carrier, Route
 from .ids import IdGenerator
-from .messages import PENDING_ACCEPTED, Message, MessageSpec
-from .networks import network_of
+from .messages import Message, MessageSpec
 from .reports import RETENTION_SECONDS, Report, ReportFilter
 from .scheduler import Scheduler
 from .statuses import Status, StatusGroup, status
@@ -22,7 +21,8 @@ MAX_LIMIT = 1000
 """Largest ``limit`` the reports and logs endpoints honour."""
 
 StatusListener = Callable[[str, Message], None]
-"""Called as ``listener(account, message)`` after every transition (e.g. the live page)."""
+"""Called as ``listener(account, message)`` when a message is accepted and after every
+transition (the live page, the wait API, metrics)."""
 
 ReportPusher = Callable[[str, Report], bool]
 """Hands a report to the webhooks; True when some receiver takes it (then it is not pulled)."""
@@ -131,24 +131,39 @@ class Outbound:
     store: Store
     scheduler: Scheduler
     ids: IdGenerator
-    carrier: Carrier = Carrier()
+    carrier: Carrier
     listeners: list[StatusListener] = field(default_factory=list)
     pusher: ReportPusher | None = None
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def submit(self, account: str, submission: Submission) -> Accepted:
-        """Accept every destination of every message; each gets PENDING_ACCEPTED or REJECTED_*."""
+        """Accept every destination of every message; each gets PENDING_ACCEPTED or REJECTED_*.
+
+        Every destination is routed before anything is stored, so a request that the scenario
+        fails as a whole (SimulatedFailure) leaves no trace.
+        """
+        routed = [
+            (outbound.spec, destination, self._route(account, outbound.spec, destination.to))
+            for outbound in submission.messages
+            for destination in outbound.destinations
+        ]
         bulk_id = submission.bulk_id or self.ids.bulk_id()
         now = self.scheduler.clock.now()
-        accepted: list[Message] = []
-        for outbound in submission.messages:
-            spec = outbound.spec
-            too_long = spec.too_long
-            for destination in outbound.destinations:
-                accepted.append(
-                    self._accept(account, bulk_id, spec, destination, now, too_long=too_long)
-                )
+        accepted = [
+            self._accept(account, bulk_id, spec, destination, route, now)
+            for spec, destination, route in routed
+        ]
         return Accepted(bulk_id, accepted)
+
+    def _route(self, account: str, spec: MessageSpec, to: str) -> Route:
+        """The simulator's own checks first, then the account's scenario."""
+        problem = destination_problem(to)
+        if problem is None and spec.too_long:
+            problem = status("REJECTED_MESSAGE_TOO_LONG")
+        number = to.strip().lstrip("+")
+        if problem is not None:
+            return self.carrier.reject(number, problem)
+        return self.carrier.route(account, spec, number)
 
     def _accept(
         self,
@@ -156,39 +171,36 @@ class Outbound:
         bulk_id: str,
         spec: MessageSpec,
         destination: Destination,
+        route: Route,
         now: float,
-        *,
-        too_long: bool,
     ) -> Message:
-        to = destination.to.strip().lstrip("+")
-        problem = destination_problem(destination.to)
-        if problem is None and too_long:
-            problem = status("REJECTED_MESSAGE_TOO_LONG")
         duplicate = destination.message_id and self.store.has_message(
             account, destination.message_id
         )
-        if problem is None and duplicate:
-            problem = status("REJECTED_DUPLICATE_MESSAGE_ID")
-        network = network_of(to)
+        if duplicate and not route.initial.is_final:
+            route = self.carrier.reject(route.to, status("REJECTED_DUPLICATE_MESSAGE_ID"))
         message = Message(
             seq=next(self._seq),
             id=destination.message_id or self.ids.message_id(),
             bulk_id=bulk_id,
-            to=to,
+            to=route.to,
             spec=spec,
             sent_at=max(now, spec.send_at or now),
             accepted_at=now,
-            mcc_mnc=network.mcc_mnc,
-            price_per_part=self.carrier.price_per_part if problem is None else 0.0,
-            initial=problem or PENDING_ACCEPTED,
-            path=() if problem else self.carrier.plan(spec.validity_seconds),
+            mcc_mnc=route.mcc_mnc,
+            price_per_part=route.price_per_part,
+            initial=route.initial,
+            path=route.path,
         )
         if duplicate:
             return message  # answered, never stored: the earlier message stays intact
         self.store.add_message(account, message)
-        if problem:
+        if message.is_final:
             self._reached(account, message)
-        else:
+            return message
+        for listener in self.listeners:
+            listener(account, message)  # accepted: the live page and waits see it at once
+        if message.path:
             due = message.sent_at + message.path[0].delay
             self.scheduler.at(due, partial(self._step, account, message))
         return message

@@ -8,7 +8,6 @@ entry is dead, 41 h 30 min after the first attempt, and stays visible.
 
 from __future__ import annotations
 
-import asyncio
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
