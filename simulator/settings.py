@@ -20,6 +20,7 @@ class Settings:
     api_keys: tuple[str, ...] = ()
     clock: ClockSpec = ClockSpec("real")
     log_level: str = "INFO"
+    log_format: str = "text"
     max_body_bytes: int = 4 * 1024 * 1024
     rate_limits: bool = True
     seed: int | None = None
@@ -71,7 +72,9 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="infobip-simulator",
         description="A local simulator of the Infobip SMS API. Every option can also be set "
-        f"with an environment variable {ENV_PREFIX}<NAME>, shown with each option.",
+        f"with an environment variable {ENV_PREFIX}<NAME>, shown with each option. "
+        "'infobip-simulator healthcheck' (same options and variables) exits 0 when the "
+        "simulator they describe answers /readyz, 1 otherwise.",
     )
     add = parser.add_argument
     add(
@@ -110,6 +113,14 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         help="logging level [INFOBIP_SIM_LOG_LEVEL] (default INFO)",
     )
     add(
+        "--log-format",
+        type=str.lower,
+        default=default("LOG_FORMAT", defaults.log_format),
+        choices=["text", "json"],
+        help="one line per request and per webhook attempt, as text or as JSON "
+        "[INFOBIP_SIM_LOG_FORMAT] (default text)",
+    )
+    add(
         "--max-body-bytes",
         type=int,
         default=default("MAX_BODY_BYTES", defaults.max_body_bytes),
@@ -134,8 +145,9 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         type=_scenario,
         default=default("SCENARIO", defaults.scenario),
         help="the simulated network every account runs unless the control API assigns another: "
-        "a YAML file, or the name of one in scenarios/ (default, realistic, flaky-carrier, "
-        "all-fail, slow-delivery) [INFOBIP_SIM_SCENARIO] (default: default)",
+        "a YAML file, or a name looked up in ./scenarios/ then among the shipped ones "
+        "(default, realistic, flaky-carrier, all-fail, slow-delivery) [INFOBIP_SIM_SCENARIO] "
+        "(default: default)",
     )
     add(
         "--hold-seconds",
@@ -173,6 +185,7 @@ def load_settings(
         api_keys=tuple(args.api_keys if args.api_keys is not None else args.env_api_keys),
         clock=args.clock,
         log_level=args.log_level,
+        log_format=args.log_format,
         max_body_bytes=args.max_body_bytes,
         rate_limits=args.rate_limits,
         seed=args.seed,

@@ -21,8 +21,10 @@ from pydantic import ValidationError
 from .scenario_models import Scenario
 from .scenario_plans import CompiledScenario, compile_scenario
 
-SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
-"""The shipped scenarios (the repository's ``scenarios/`` folder)."""
+SCENARIOS_DIR = Path(__file__).resolve().parents[1] / "scenarios"
+"""The shipped scenarios, package data so that any install has them."""
+USER_SCENARIOS_DIR = Path("scenarios")
+"""Users' own scenarios: ``scenarios/`` in the working directory, searched first by name."""
 
 MAX_SCENARIO_BYTES = 1024 * 1024
 _MISSING = object()
@@ -53,15 +55,17 @@ class ScenarioError(Exception):
 
 
 def resolve_scenario(value: str) -> Path:
-    """A ``--scenario`` value: a path to a file, else a name in ``scenarios/`` (``.yaml``
-    optional)."""
+    """A ``--scenario`` value: a path to a file, else a name (``.yaml`` optional) in the
+    working directory's ``scenarios/``, else a shipped scenario."""
     path = Path(value)
     if path.is_file():
         return path
     name = value.removesuffix(".yaml")
-    shipped = SCENARIOS_DIR / f"{name}.yaml"
-    if "/" not in name and "\\" not in name and shipped.is_file():
-        return shipped
+    if "/" not in name and "\\" not in name:
+        for folder in (USER_SCENARIOS_DIR, SCENARIOS_DIR):
+            candidate = folder / f"{name}.yaml"
+            if candidate.is_file():
+                return candidate
     known = ", ".join(sorted(p.stem for p in SCENARIOS_DIR.glob("*.yaml")))
     raise ScenarioError(value, [Issue("", f"no such file, nor a scenario of that name ({known})")])
 
