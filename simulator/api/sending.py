@@ -53,7 +53,7 @@ async def send_v3(request: web.Request) -> web.Response:
 async def send_query_v3(request: web.Request) -> web.Response:
     """GET /sms/3/text/query"""
     query = read_query(request, QuerySendV3, _TO)
-    accepted = _submit(request, submissions.from_query_v3(query, _now(request)))
+    accepted = _submit(request, submissions.from_query(query, "v3", _now(request)))
     return _v3(accepted, query.include_sms_count_in_response)
 
 
@@ -76,7 +76,7 @@ async def send_query_v1(request: web.Request) -> web.Response:
     query = read_query(request, QuerySendV1, _TO)
     authenticator = request.app[authenticator_key]
     account = authenticator.from_user_password(query.username, query.password)
-    accepted = _submit(request, submissions.from_query_v1(query, _now(request)), account)
+    accepted = _submit(request, submissions.from_query(query, "v2", _now(request)), account)
     return _v2(accepted, True)
 
 

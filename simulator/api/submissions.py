@@ -10,6 +10,7 @@ from datetime import datetime
 
 from ..domain.errors import InvalidRequest, Violation
 from ..domain.messages import (
+    ApiFamily,
     BinaryContent,
     Content,
     DeliverySettings,
@@ -101,11 +102,12 @@ def from_v3(request: SendRequestV3, now: float) -> Submission:
     )
 
 
-def from_query_v3(query: QuerySendV3, now: float) -> Submission:
+def from_query(query: QuerySendV3 | QuerySendV1, family: ApiFamily, now: float) -> Submission:
+    """Both query-string sends (v3 and the deprecated v1); only the response family differs."""
     spec = MessageSpec(
         sender=query.from_ or DEFAULT_SENDER,
         content=TextContent(query.text, query.transliteration, query.language_code),
-        family="v3",
+        family=family,
         callback_data=query.callback_data,
         validity_seconds=_validity(query.validity_period * 60 if query.validity_period else None),
         send_at=_send_at(query.send_at, "sendAt", now),
@@ -172,22 +174,6 @@ def from_v2_binary(request: BinaryRequestV2, now: float) -> Submission:
         ],
         bulk_id=request.bulk_id,
     )
-
-
-def from_query_v1(query: QuerySendV1, now: float) -> Submission:
-    spec = MessageSpec(
-        sender=query.from_ or DEFAULT_SENDER,
-        content=TextContent(query.text, query.transliteration, query.language_code),
-        family="v2",
-        callback_data=query.callback_data,
-        validity_seconds=_validity(query.validity_period * 60 if query.validity_period else None),
-        send_at=_send_at(query.send_at, "sendAt", now),
-        flash=query.flash,
-        delivery=DeliverySettings(
-            query.notify_url, query.intermediate_report, True, query.notify_content_type
-        ),
-    )
-    return Submission([OutboundMessage(spec, [Destination(to) for to in query.to])], query.bulk_id)
 
 
 def _legacy_message(message: SingleTextRequest) -> OutboundMessage:
