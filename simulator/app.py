@@ -10,31 +10,42 @@ from aiohttp import web
 from .api.auth import Authenticator, auth_middleware
 from .api.errors import error_middleware
 from .api.faults import fault_middleware
+from .api.inbound import mo_body
 from .api.responses import wire_response
 from .api.routes import PUBLIC_PATHS, setup_routes
 from .api.subscriptions import setup_subscription_routes, subscriptions_key
+from .api.tracking import setup_tracking_routes
 from .control.catcher import Catcher, catcher_key
 from .control.models import HealthBody
+from .control.openapi import setup_openapi
 from .control.routes import create_control_app
+from .control.state import setup_state_routes
 from .domain.carrier import Carrier
 from .domain.clock import Clock
+from .domain.conversions import Conversions
+from .domain.fakes import Fakes
 from .domain.faults import FaultBook
 from .domain.ids import IdGenerator
+from .domain.inbound import Inbound, InboundMessage
 from .domain.messages import ApiFamily
 from .domain.notifications import Notifier
 from .domain.outbound import Outbound
 from .domain.outbox import Outbox
 from .domain.ratelimit import RateLimiter
+from .domain.replies import Replies
 from .domain.reports import Report
 from .domain.scenarios import ScenarioBook, load_scenario
 from .domain.scheduler import Scheduler
 from .domain.subscriptions import SubscriptionRegistry
+from .domain.tracking import SHORT_PATH
 from .events import EventHub, events_key
 from .housekeeping import keep_gc_pauses_short
 from .keys import (
     authenticator_key,
     clock_key,
+    conversions_key,
     faults_key,
+    inbound_key,
     notifier_key,
     outbound_key,
     outbox_key,
@@ -43,14 +54,20 @@ from .keys import (
     scheduler_key,
     settings_key,
 )
+from .metrics import Metrics, observe_requests, setup_metrics
 from .settings import Settings
 from .store.memory import MemoryStore
+from .ui.routes import setup_live_routes, setup_ui
 from .webhooks.bodies import report_body
 from .webhooks.client import HttpSender
 
 HEALTH_PATHS = frozenset({"/healthz", "/livez", "/readyz"})
-PUBLIC_PREFIXES = ("/simulator/hooks/",)
-"""The built-in catcher receives the simulator's own pushes, which carry no API key."""
+PUBLIC_PREFIXES = ("/simulator/hooks/", "/ui/", SHORT_PATH)
+"""The built-in catcher receives the simulator's own pushes, which carry no API key; the web
+page's static files load before it knows a key; short links are opened by phones."""
+SANDBOX_PATHS = frozenset({"/", "/metrics", "/simulator/openapi.json", "/simulator/docs"})
+"""The web page (it asks for a key, then sends it like any client), Prometheus scrapes and the
+API's description need no key."""
 
 sender_key = web.AppKey("sender", HttpSender)
 
@@ -102,7 +119,16 @@ def _wire_domain(app: web.Application, settings: Settings) -> None:
         read_timeout=settings.webhook_timeout,
     )
     outbound.pusher = notifier.push_report
+
+    def render_inbound(messages: list[InboundMessage], pending: int, content_type: str) -> bytes:
+        return mo_body(messages, pending, content_type, outbound.carrier.currency)
+
+    inbound = app[inbound_key] = Inbound(
+        scheduler, ids, notifier, subscriptions.targets, render_inbound, Fakes(book.seed)
+    )
+    outbound.listeners.append(Replies(book, inbound, outbound).on_message)
     app[clock_key] = clock
+    app[conversions_key] = Conversions(ids)
     app[scheduler_key] = scheduler
     app[outbound_key] = outbound
     app[sender_key] = sender
@@ -121,12 +147,14 @@ def create_app(settings: Settings | None = None) -> web.Application:
     """Build a simulator; nothing runs until the app is started."""
     settings = settings or Settings()
     authenticator = Authenticator(frozenset(settings.api_keys))
-    public = PUBLIC_PATHS | HEALTH_PATHS
+    public = PUBLIC_PATHS | HEALTH_PATHS | SANDBOX_PATHS
     scenarios = ScenarioBook(load_scenario(settings.scenario), settings.seed)
     faults = FaultBook(scenarios.seed)
+    metrics = Metrics()
     app = web.Application(
         client_max_size=settings.max_body_bytes,
         middlewares=[
+            observe_requests(metrics),
             error_middleware,
             auth_middleware(authenticator, public, PUBLIC_PREFIXES),
             fault_middleware(faults),
@@ -137,10 +165,17 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[scenario_book_key] = scenarios
     app[faults_key] = faults
     _wire_domain(app, settings)
+    setup_metrics(app, metrics)
     for path in HEALTH_PATHS:
         app.router.add_get(path, health)
     setup_routes(app)
     setup_subscription_routes(app)
-    app.add_subapp("/simulator/", create_control_app())
+    setup_tracking_routes(app)
+    control = create_control_app()
+    setup_openapi(control)
+    setup_state_routes(control)
+    setup_live_routes(control)
+    app.add_subapp("/simulator/", control)
+    setup_ui(app)
     app.cleanup_ctx.append(_background)
     return app

@@ -6,7 +6,9 @@ from aiohttp import web
 
 from .api.auth import Authenticator
 from .domain.clock import Clock
+from .domain.conversions import Conversions
 from .domain.faults import FaultBook
+from .domain.inbound import Inbound
 from .domain.notifications import Notifier
 from .domain.outbound import Outbound
 from .domain.outbox import Outbox
@@ -25,3 +27,5 @@ outbox_key = web.AppKey("outbox", Outbox)
 notifier_key = web.AppKey("notifier", Notifier)
 scenario_book_key = web.AppKey("scenario_book", ScenarioBook)
 faults_key = web.AppKey("faults", FaultBook)
+inbound_key = web.AppKey("inbound", Inbound)
+conversions_key = web.AppKey("conversions", Conversions)

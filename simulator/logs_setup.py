@@ -3,7 +3,8 @@
 Records may carry structured fields in ``extra={"fields": {...}}`` (see :mod:`simulator.metrics`:
 one record per request and per webhook attempt). The text format appends them as
 ``key=value``; the JSON format puts them next to ``time``, ``level``, ``logger`` and
-``message``.
+``message``. A line per request sits on the send path, so records skip what nobody reads here
+(process, thread and multiprocessing names) and timestamps are rendered once per second.
 """
 
 from __future__ import annotations
@@ -11,9 +12,19 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+@lru_cache(maxsize=4)
+def _second(epoch_second: int) -> str:
+    return datetime.fromtimestamp(epoch_second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def timestamp(created: float) -> str:
+    """``2026-11-23T13:04:07.123Z`` (UTC, milliseconds)."""
+    second = int(created)
+    return f"{_second(second)}.{int((created - second) * 1000):03d}Z"
 
 
 def fields_of(record: logging.LogRecord) -> dict[str, Any]:
@@ -22,19 +33,21 @@ def fields_of(record: logging.LogRecord) -> dict[str, Any]:
 
 
 class TextFormatter(logging.Formatter):
-    def __init__(self) -> None:
-        super().__init__(TEXT_FORMAT)
+    """``<time> <LEVEL> <logger>: <message> key=value ...`` (fields that are None left out)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
-        pairs = " ".join(f"{k}={v}" for k, v in fields_of(record).items() if v is not None)
-        return f"{line} {pairs}" if pairs else line
+        pairs = "".join(f" {k}={v}" for k, v in fields_of(record).items() if v is not None)
+        line = f"{timestamp(record.created)} {record.levelname} {record.name}: "
+        line += record.getMessage() + pairs
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "time": timestamp(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -47,6 +60,7 @@ class JsonFormatter(logging.Formatter):
 
 def configure_logging(level: str, log_format: str) -> None:
     """Log to stderr at ``level`` in ``log_format`` (``text`` or ``json``)."""
+    logging.logProcesses = logging.logMultiprocessing = logging.logThreads = False
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     logging.basicConfig(level=level, handlers=[handler], force=True)

@@ -41,7 +41,7 @@ import json
 import urllib.request
 
 import pytest
-from simulator.pytest_plugin import InboundNotAvailable, SimulatorTimeout
+from simulator.pytest_plugin import SimulatorTimeout
 
 seen = {}
 
@@ -96,9 +96,10 @@ def test_catcher_scenario_and_fault(infobip_simulator):
     infobip_simulator.clear_faults()
 
 
-def test_inbound_is_a_clear_error_until_it_exists(infobip_simulator):
-    with pytest.raises(InboundNotAvailable):
-        infobip_simulator.inject_inbound(from_="41793026727", to="447491163443", text="hi")
+def test_inbound_reaches_the_inbox(infobip_simulator):
+    sent = infobip_simulator.inject_inbound(from_="41793026727", to="447491163443", text="hi")
+    inbox = infobip_simulator.call("GET", "/sms/1/inbox/reports")
+    assert [m["messageId"] for m in inbox["results"]] == [sent["messageId"]]
 """
 
 

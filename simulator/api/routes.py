@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import logs, reports, sending
+from . import bulks, conversion, inbound, logs, preview, reports, sending
 
 PUBLIC_PATHS = frozenset({"/sms/1/text/query"})
 """Infobip paths that authenticate in their own way (query-string credentials)."""
@@ -24,3 +24,10 @@ def setup_routes(app: web.Application) -> None:
     add.add_get("/sms/1/reports", reports.reports_v1)
     add.add_get("/sms/3/logs", logs.logs_v3)
     add.add_get("/sms/1/logs", logs.logs_v1)
+    add.add_get("/sms/1/bulks", bulks.get_bulk)
+    add.add_put("/sms/1/bulks", bulks.reschedule_bulk)
+    add.add_get("/sms/1/bulks/status", bulks.get_bulk_status)
+    add.add_put("/sms/1/bulks/status", bulks.update_bulk_status)
+    add.add_get("/sms/1/inbox/reports", inbound.inbox_reports)
+    add.add_post("/sms/1/preview", preview.preview)
+    add.add_post("/ct/1/log/end/{message_id}", conversion.log_end)

@@ -32,6 +32,11 @@ def _now(request: web.Request) -> float:
     return request.app[clock_key].now()
 
 
+def _base(request: web.Request) -> str:
+    """Where the caller reached the simulator: short links start here."""
+    return f"{request.scheme}://{request.host}"
+
+
 def _v3(accepted: Accepted, with_count: bool) -> web.Response:
     messages = [sent_v3(m, with_count) for m in accepted.messages]
     return wire_response(SendResponseV3(bulk_id=accepted.bulk_id, messages=messages))
@@ -45,7 +50,7 @@ def _v2(accepted: Accepted, with_count: bool) -> web.Response:
 async def send_v3(request: web.Request) -> web.Response:
     """POST /sms/3/messages"""
     body = await read_json(request, SendRequestV3)
-    accepted = _submit(request, submissions.from_v3(body, _now(request)))
+    accepted = _submit(request, submissions.from_v3(body, _now(request), _base(request)))
     options = body.options
     return _v3(accepted, bool(options and options.include_sms_count_in_response))
 
@@ -60,7 +65,7 @@ async def send_query_v3(request: web.Request) -> web.Response:
 async def send_text_v2(request: web.Request) -> web.Response:
     """POST /sms/2/text/advanced"""
     body = await read_json(request, TextRequestV2)
-    accepted = _submit(request, submissions.from_v2_text(body, _now(request)))
+    accepted = _submit(request, submissions.from_v2_text(body, _now(request), _base(request)))
     return _v2(accepted, body.include_sms_count_in_response)
 
 

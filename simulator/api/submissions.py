@@ -1,13 +1,19 @@
 """Every send shape, turned into one domain :class:`Submission`.
 
 Rules applied here (they need the request's field paths): ``sendAt`` at most 180 days ahead,
-``validityPeriod`` clamped to 48 hours.
+``validityPeriod`` clamped to 48 hours, delivery time windows with both or neither of
+``from``/``to`` at least an hour apart. ``base`` is the scheme and host short links start with
+(the request's own).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from pydantic import ValidationError
+
+from ..domain.bulks import SpeedLimit
 from ..domain.errors import InvalidRequest, Violation
 from ..domain.messages import (
     ApiFamily,
@@ -19,6 +25,10 @@ from ..domain.messages import (
     TextContent,
 )
 from ..domain.outbound import Destination, OutboundMessage, Submission
+from ..domain.tracking import Tracking
+from ..domain.windows import DeliveryWindow
+from .errors import violations_of
+from .models.common import DeliveryTimeWindowBody, SpeedLimitBody
 from .models.send_v2 import (
     BinaryRequestV2,
     MessageV2Base,
@@ -28,7 +38,14 @@ from .models.send_v2 import (
     TextMessageV2,
     TextRequestV2,
 )
-from .models.send_v3 import ContentBody, MessageBody, QuerySendV3, SendRequestV3, WebhooksBody
+from .models.send_v3 import (
+    ContentBody,
+    MessageBody,
+    QuerySendV3,
+    SendRequestV3,
+    TrackingBody,
+    WebhooksBody,
+)
 from .timefmt import epoch_of
 
 DEFAULT_SENDER = "InfoSMS"
@@ -39,12 +56,61 @@ MAX_SCHEDULE_SECONDS = 180 * 24 * 3600
 
 
 def _send_at(value: datetime | None, path: str, now: float) -> float | None:
-    if value is None:
-        return None
+    return None if value is None else check_send_at(value, path, now)
+
+
+def check_send_at(value: datetime, path: str, now: float) -> float:
+    """Epoch seconds of a ``sendAt``; 400 (naming ``path``) when over 180 days ahead."""
     when = epoch_of(value)
     if when > now + MAX_SCHEDULE_SECONDS:
         raise InvalidRequest(violations=[Violation(path, "must be at most 180 days in advance")])
     return when
+
+
+def _window(body: DeliveryTimeWindowBody | None, path: str) -> DeliveryWindow | None:
+    if body is None:
+        return None
+    if (body.from_ is None) != (body.to is None):
+        raise InvalidRequest(violations=[Violation(path, "must have both from and to, or neither")])
+    if body.from_ is None or body.to is None:
+        return DeliveryWindow.of(body.days)
+    opens = body.from_.hour * 60 + body.from_.minute
+    closes = body.to.hour * 60 + body.to.minute
+    if (closes - opens) % (24 * 60) < 60:
+        raise InvalidRequest(violations=[Violation(path, "from and to must be at least 1h apart")])
+    return DeliveryWindow.of(body.days, opens, closes)
+
+
+def _speed(body: SpeedLimitBody | None) -> SpeedLimit | None:
+    return SpeedLimit.of(body.amount, body.time_unit) if body else None
+
+
+def _tracking(body: TrackingBody | None, base: str) -> Tracking | None:
+    """Short links when ``shortenUrl``; clicks are tracked only on short links."""
+    if body is None or not body.shorten_url:
+        return None
+    if body.custom_domain:
+        domain = body.custom_domain.rstrip("/")
+        base = domain if "://" in domain else f"https://{domain}"
+    return Tracking(base, body.track_clicks, body.remove_protocol, body.tracking_url)
+
+
+def _tracking_v2(request: TextRequestV2, base: str) -> Tracking | None:
+    """``urlOptions``, or the legacy ``tracking`` with ``track: URL`` (its ``baseUrl``)."""
+    if request.url_options is not None:
+        return _tracking(_url_options(request.url_options), base)
+    legacy = request.tracking or {}
+    if legacy.get("track") != "URL":
+        return None
+    return Tracking(str(legacy.get("baseUrl") or base).rstrip("/"))
+
+
+def _url_options(data: dict[str, Any]) -> TrackingBody:
+    """v2 ``urlOptions`` has the fields of v3 ``options.tracking``."""
+    try:
+        return TrackingBody.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidRequest(violations=violations_of(exc, "urlOptions")) from None
 
 
 def _validity(seconds: int | None) -> float | None:
@@ -58,7 +124,7 @@ def _content_v3(body: ContentBody) -> Content:
     return TextContent(body.text or "", body.transliteration, language)
 
 
-def _spec_v3(message: MessageBody, send_at: float | None) -> MessageSpec:
+def _spec_v3(message: MessageBody, send_at: float | None, index: int) -> MessageSpec:
     options = message.options
     webhooks = message.webhooks
     platform = options.platform if options else None
@@ -74,6 +140,10 @@ def _spec_v3(message: MessageBody, send_at: float | None) -> MessageSpec:
         send_at=send_at,
         flash=options.flash if options else False,
         delivery=_delivery_v3(webhooks) if webhooks else DEFAULT_DELIVERY,
+        window=_window(
+            options.delivery_time_window if options else None,
+            f"messages[{index}].options.deliveryTimeWindow",
+        ),
     )
 
 
@@ -87,18 +157,21 @@ def _delivery_v3(webhooks: WebhooksBody) -> DeliverySettings:
     )
 
 
-def from_v3(request: SendRequestV3, now: float) -> Submission:
-    schedule = request.options.schedule if request.options else None
+def from_v3(request: SendRequestV3, now: float, base: str) -> Submission:
+    options = request.options
+    schedule = options.schedule if options else None
     send_at = _send_at(schedule.send_at if schedule else None, "options.schedule.sendAt", now)
     return Submission(
         messages=[
             OutboundMessage(
-                _spec_v3(message, send_at),
+                _spec_v3(message, send_at, i),
                 [Destination(d.to, d.message_id) for d in message.destinations],
             )
-            for message in request.messages
+            for i, message in enumerate(request.messages)
         ],
         bulk_id=schedule.bulk_id if schedule else None,
+        speed_limit=_speed(schedule.sending_speed_limit if schedule else None),
+        tracking=_tracking(options.tracking if options else None, base),
     )
 
 
@@ -135,6 +208,7 @@ def _spec_v2(message: MessageV2Base, content: Content, index: int, now: float) -
         delivery=DeliverySettings(
             message.notify_url, message.intermediate_report, True, message.notify_content_type
         ),
+        window=_window(message.delivery_time_window, f"messages[{index}].deliveryTimeWindow"),
     )
 
 
@@ -143,7 +217,7 @@ def _text_v2(message: TextMessageV2) -> TextContent:
     return TextContent(message.text, message.transliteration, language)
 
 
-def from_v2_text(request: TextRequestV2, now: float) -> Submission:
+def from_v2_text(request: TextRequestV2, now: float, base: str) -> Submission:
     return Submission(
         messages=[
             OutboundMessage(
@@ -153,6 +227,8 @@ def from_v2_text(request: TextRequestV2, now: float) -> Submission:
             for i, message in enumerate(request.messages)
         ],
         bulk_id=request.bulk_id,
+        speed_limit=_speed(request.sending_speed_limit),
+        tracking=_tracking_v2(request, base),
     )
 
 
@@ -173,6 +249,7 @@ def from_v2_binary(request: BinaryRequestV2, now: float) -> Submission:
             for i, message in enumerate(request.messages)
         ],
         bulk_id=request.bulk_id,
+        speed_limit=_speed(request.sending_speed_limit),
     )
 
 

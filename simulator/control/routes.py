@@ -10,13 +10,16 @@ from ..api.request import account_of, read_json, read_query
 from ..api.responses import wire_response
 from ..api.subscriptions import subscriptions_key
 from ..api.timefmt import epoch_of, infobip_time
+from ..api.tracking import message_links
 from ..domain.errors import InvalidRequest, NotFound, Violation
 from ..domain.messages import BinaryContent, Message
 from ..domain.outbound import LogQuery
 from ..domain.statuses import StatusGroup
 from ..keys import (
     clock_key,
+    conversions_key,
     faults_key,
+    inbound_key,
     notifier_key,
     outbound_key,
     outbox_key,
@@ -25,6 +28,7 @@ from ..keys import (
     scheduler_key,
 )
 from .catcher import setup_catcher
+from .inbound import setup_inbound_routes
 from .models import (
     AdvanceRequest,
     AdvanceResponse,
@@ -63,8 +67,12 @@ def _clock_fields(request: web.Request) -> dict[str, object]:
     }
 
 
+def clock_body(request: web.Request) -> ClockBody:
+    return ClockBody.model_validate(_clock_fields(request))
+
+
 async def get_clock(request: web.Request) -> web.Response:
-    return wire_response(ClockBody.model_validate(_clock_fields(request)))
+    return wire_response(clock_body(request))
 
 
 async def advance_clock(request: web.Request) -> web.Response:
@@ -157,6 +165,8 @@ async def reset(request: web.Request) -> web.Response:
         subscriptions_key,
         scenario_book_key,
         faults_key,
+        inbound_key,
+        conversions_key,
     ):
         config[part].reset(account)
     return wire_response(ResetResponse(reset="all" if account is None else "account"))
@@ -168,9 +178,11 @@ def create_control_app() -> web.Application:
     control.router.add_post("/clock/advance", advance_clock)
     control.router.add_get("/messages", list_messages)
     control.router.add_get("/messages/{message_id}", get_message)
+    control.router.add_get("/messages/{message_id}/links", message_links)
     control.router.add_post("/reset", reset)
     setup_webhook_routes(control)
     setup_catcher(control)
+    setup_inbound_routes(control)
     setup_scenario_routes(control)
     setup_wait_routes(control, message_body)
     return control

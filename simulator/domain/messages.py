@@ -13,6 +13,7 @@ from typing import Literal, NamedTuple
 
 from .segments import Segmentation, binary_parts, is_too_long, segment
 from .statuses import NO_ERROR, ErrorCode, Status, status
+from .windows import DeliveryWindow
 
 ApiFamily = Literal["v3", "v2"]
 """Which report and log shapes a message is rendered in (v3 sends vs v1/v2 sends)."""
@@ -73,6 +74,7 @@ class MessageSpec:
     send_at: float | None = None
     flash: bool = False
     delivery: DeliverySettings = DeliverySettings()
+    window: DeliveryWindow | None = None
     message_count: int = field(init=False)
     segmentation: Segmentation | None = field(init=False)
     too_long: bool = field(init=False)

@@ -139,8 +139,14 @@ class Notifier:
         if not reports:
             return
         account, route, family = key
-        body = self.render(reports, family, route.content_type)
-        push = Push(
+        push = self.push(route, self.render(reports, family, route.content_type))
+        message_ids = tuple(r.message.id for r in reports)
+        self.outbox.enqueue(account, "DELIVERY", push, message_ids, route.subscription_id)
+
+    def push(self, route: Route, body: bytes) -> Push:
+        """A push of ``body`` to ``route``, with its headers, signing, timeouts and checks
+        (also for events other than delivery reports)."""
+        return Push(
             url=route.url,
             body=body,
             headers=self._headers(route, body),
@@ -150,8 +156,6 @@ class Notifier:
             body_pattern=route.body_pattern,
             per_second=route.per_second,
         )
-        message_ids = tuple(r.message.id for r in reports)
-        self.outbox.enqueue(account, "DELIVERY", push, message_ids, route.subscription_id)
 
     @staticmethod
     def _headers(route: Route, body: bytes) -> tuple[tuple[str, str], ...]:

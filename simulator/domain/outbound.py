@@ -5,17 +5,19 @@ queries behind reports, logs and the control API.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
 from ..store.base import Store
-from .carrier import Carrier, Route
+from .bulks import BulkBook, SpeedLimit
+from .carrier import Carrier, Route, expire
 from .ids import IdGenerator
 from .messages import Message, MessageSpec
 from .reports import RETENTION_SECONDS, Report, ReportFilter
 from .scheduler import Scheduler
-from .statuses import Status, StatusGroup, status
+from .statuses import ErrorCode, Status, StatusGroup, error, status
+from .tracking import Link, LinkBook, Tracking
 
 MAX_LIMIT = 1000
 """Largest ``limit`` the reports and logs endpoints honour."""
@@ -48,6 +50,8 @@ class Submission:
 
     messages: list[OutboundMessage]
     bulk_id: str | None = None
+    speed_limit: SpeedLimit | None = None
+    tracking: Tracking | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,10 @@ def destination_problem(to: str) -> Status | None:
     return None
 
 
+_NOT_SENT = status("UNDELIVERABLE_NOT_SENT")
+_CANCELED = error("EC_MESSAGE_CANCELED")
+
+
 @dataclass
 class Outbound:
     """The outbound messaging service of all accounts."""
@@ -135,25 +143,57 @@ class Outbound:
     listeners: list[StatusListener] = field(default_factory=list)
     pusher: ReportPusher | None = None
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    bulks: BulkBook = field(init=False)
+    links: LinkBook = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.bulks = BulkBook(self.scheduler, self._release, self._cancel)
+        self.links = LinkBook(self.ids)
 
     def submit(self, account: str, submission: Submission) -> Accepted:
         """Accept every destination of every message; each gets PENDING_ACCEPTED or REJECTED_*.
 
         Every destination is routed before anything is stored, so a request that the scenario
-        fails as a whole (SimulatedFailure) leaves no trace.
+        fails as a whole (SimulatedFailure) leaves no trace. A scheduled or paced request
+        becomes a bulk that holds its messages (see :mod:`.bulks`).
         """
-        routed = [
-            (outbound.spec, destination, self._route(account, outbound.spec, destination.to))
-            for outbound in submission.messages
-            for destination in outbound.destinations
-        ]
+        if submission.tracking is None:
+            routed = [
+                (outbound.spec, destination, self._route(account, outbound.spec, destination.to))
+                for outbound in submission.messages
+                for destination in outbound.destinations
+            ]
+        else:
+            tracked = self._shorten(submission, submission.tracking)
+            routed = [(spec, d, self._route(account, spec, d.to)) for spec, d, _ in tracked]
         bulk_id = submission.bulk_id or self.ids.bulk_id()
         now = self.scheduler.clock.now()
+        hold = submission.speed_limit is not None or any(
+            (outbound.spec.send_at or now) > now for outbound in submission.messages
+        )
         accepted = [
-            self._accept(account, bulk_id, spec, destination, route, now)
+            self._accept(account, bulk_id, spec, destination, route, now, hold)
             for spec, destination, route in routed
         ]
+        if submission.tracking is not None:
+            for message, (_, _, links) in zip(accepted, tracked, strict=True):
+                if self.store.get_message(account, message.id) is message:
+                    self.links.bind(account, message, links)
+        if hold:
+            held = [m for m in accepted if not m.is_final]
+            self.bulks.hold(account, bulk_id, held, submission.speed_limit)
         return Accepted(bulk_id, accepted)
+
+    def _shorten(
+        self, submission: Submission, tracking: Tracking
+    ) -> list[tuple[MessageSpec, Destination, list[Link]]]:
+        """One spec per destination with its own short links (a click names its recipient)."""
+        tracked = []
+        for outbound in submission.messages:
+            for destination in outbound.destinations:
+                spec, links = self.links.shorten(outbound.spec, tracking)
+                tracked.append((spec, destination, links))
+        return tracked
 
     def _route(self, account: str, spec: MessageSpec, to: str) -> Route:
         """The simulator's own checks first, then the account's scenario."""
@@ -173,7 +213,9 @@ class Outbound:
         destination: Destination,
         route: Route,
         now: float,
+        hold: bool = False,
     ) -> Message:
+        """Store a message and start it, unless a bulk ``hold``s it until it is due."""
         duplicate = destination.message_id and self.store.has_message(
             account, destination.message_id
         )
@@ -200,10 +242,47 @@ class Outbound:
             return message
         for listener in self.listeners:
             listener(account, message)  # accepted: the live page and waits see it at once
-        if message.path:
+        if hold or not message.path:
+            return message
+        if spec.window is None:
             due = message.sent_at + message.path[0].delay
             self.scheduler.at(due, partial(self._step, account, message))
+        else:
+            self._launch(account, message, now)
         return message
+
+    def _release(self, account: str, message: Message, now: float) -> None:
+        """A bulk hands a held message to the network."""
+        if self.store.get_message(account, message.id) is message and message.path:
+            self._launch(account, message, now)
+
+    def _launch(self, account: str, message: Message, now: float) -> None:
+        """Start a message's path at ``now`` or, outside its delivery window, when it opens.
+
+        Validity counts from when the message was due (its ``sent_at`` so far: the sendAt or
+        the acceptance), so time spent paused, paced or waiting for the window counts; a window
+        that opens after the validity ends expires the message at that end without sending it.
+        """
+        due_at = message.sent_at
+        window = message.spec.window
+        opens = now if window is None else window.next_opening(now)
+        validity = message.spec.validity_seconds
+        if validity is not None and due_at + validity <= opens:
+            message.path = expire((), validity)
+        else:
+            message.sent_at = opens
+            if validity is not None:
+                message.path = expire(message.path, due_at + validity - opens)
+        first = max(now, message.sent_at + message.path[0].delay)
+        self.scheduler.at(first, partial(self._step, account, message))
+
+    def _cancel(self, account: str, message: Message, now: float) -> None:
+        """A canceled bulk's waiting message: UNDELIVERABLE_NOT_SENT, EC_MESSAGE_CANCELED."""
+        if self.store.get_message(account, message.id) is not message:
+            return
+        if message.move_to(_NOT_SENT, _CANCELED, now):
+            self.store.update_message(account, message)
+            self._reached(account, message)
 
     def _step(self, account: str, message: Message) -> None:
         """Apply the message's next planned step and schedule the one after it."""
@@ -260,9 +339,26 @@ class Outbound:
     def message(self, account: str, message_id: str) -> Message | None:
         return self.store.get_message(account, message_id)
 
+    def restore(
+        self, account: str, message: Message, queued: Iterable[tuple[Status, ErrorCode, float]]
+    ) -> None:
+        """Keep an imported message (numbered after this simulator's own), queue its reports
+        ``(status, error, done_at)`` for pulling, and plan what is left of its path."""
+        message.seq = next(self._seq)
+        self.store.add_message(account, message)
+        for reached, problem, done_at in queued:
+            report = Report(next(self._seq), message, reached, problem, done_at)
+            self.store.add_report(account, report)
+        if not message.is_final and message.step < len(message.path):
+            due = message.sent_at + message.path[message.step].delay
+            self.scheduler.at(due, partial(self._step, account, message))
+
     def prune(self) -> int:
         """Forget what is older than the 48-hour retention."""
-        return self.store.prune(self.scheduler.clock.now() - RETENTION_SECONDS)
+        before = self.scheduler.clock.now() - RETENTION_SECONDS
+        self.bulks.prune(before)
+        self.links.prune(before)
+        return self.store.prune(before)
 
     def keep_pruning(self, every: float = 3600.0) -> None:
         """Prune now and then every ``every`` virtual seconds, for as long as the scheduler runs."""
@@ -274,5 +370,7 @@ class Outbound:
         self.scheduler.after(every, job)
 
     def reset(self, account: str | None = None) -> None:
-        """Forget one account's messages and reports, or every account's."""
+        """Forget one account's messages, reports, bulks and links, or every account's."""
         self.store.reset(account)
+        self.bulks.reset(account)
+        self.links.reset(account)

@@ -28,6 +28,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from .fakes import template_fields
 from .statuses import ERRORS, STATUSES, StatusGroup
 
 T = TypeVar("T")
@@ -339,6 +340,19 @@ Countries = Annotated[tuple[Country, ...], BeforeValidator(_many), AfterValidato
 Texts = Annotated[tuple[str, ...], BeforeValidator(_many), AfterValidator(_not_empty)]
 
 
+def _template(text: str) -> str:
+    template_fields(text)
+    return text
+
+
+class Reply(Strict):
+    """The destination answers: an inbound SMS to the message's sender, ``after`` the message
+    is delivered to the handset. ``text`` may use faker fields: ``"Thanks {first_name}"``."""
+
+    text: Annotated[str, AfterValidator(_template)]
+    after: Delay = 0.0
+
+
 class Rule(_Outcomes):
     """Messages matching every condition given get this rule's outcome(s); the first matching
     rule wins. Lists mean "any of these"."""
@@ -357,6 +371,8 @@ class Rule(_Outcomes):
     text: Texts | None = None
     """Substrings of the message text, case-insensitive."""
     text_pattern: re.Pattern[str] | None = None
+    reply: Reply | None = None
+    """Delivered messages are answered (the outcome defaults to delivered)."""
 
     @model_validator(mode="after")
     def _has_condition(self) -> Self:
@@ -365,8 +381,8 @@ class Rule(_Outcomes):
                 "a rule needs at least one of to, prefix, pattern, country, sender, "
                 "senderPattern, text, textPattern (the scenario's outcome covers the rest)"
             )
-        if self.outcome is None and self.outcomes is None:
-            raise ValueError("a rule needs an outcome or outcomes")
+        if self.outcome is None and self.outcomes is None and self.reply is None:
+            raise ValueError("a rule needs an outcome, outcomes or a reply")
         return self
 
     def conditions(self) -> set[str]:

@@ -27,6 +27,7 @@ from .scenario_models import (
     Outcome,
     Pending,
     Rejected,
+    Reply,
     Rule,
     Scenario,
     StepModel,
@@ -136,11 +137,20 @@ Result = PathPlan | Status | ApiFailure
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyPlan:
+    """An inbound SMS sent back ``delay`` after delivery; ``text`` is a faker template."""
+
+    text: str
+    delay: Draw
+
+
+@dataclass(frozen=True, slots=True)
 class Choice:
-    """One result, or weighted results drawn from."""
+    """One result, or weighted results drawn from; and the rule's reply, if any."""
 
     results: tuple[Result, ...]
     bounds: tuple[float, ...]
+    reply: ReplyPlan | None = None
 
     def pick(self, rng: random.Random) -> Result:
         results = self.results
@@ -252,7 +262,7 @@ def compile_scenario(scenario: Scenario, name: str) -> CompiledScenario:
     exact: dict[str, tuple[int, Choice]] = {}
     scan: list[tuple[int, Matcher, Choice]] = []
     for index, rule in enumerate(scenario.rules):
-        choice = compiler.choice(rule.choices)
+        choice = compiler.choice(rule.choices, rule.reply)
         if rule.conditions() == {"to"}:
             for number in rule.to or ():
                 exact.setdefault(number, (index, choice))
@@ -282,9 +292,10 @@ class _OutcomeCompiler:
     way: tuple[Leg, ...]
     last: Leg
 
-    def choice(self, outcomes: tuple[Outcome, ...]) -> Choice:
+    def choice(self, outcomes: tuple[Outcome, ...], reply: Reply | None = None) -> Choice:
         results = tuple(self.result(outcome) for outcome in outcomes)
-        return Choice(results, tuple(accumulate(o.weight for o in outcomes)))
+        plan = ReplyPlan(reply.text, _draw(reply.after)) if reply is not None else None
+        return Choice(results, tuple(accumulate(o.weight for o in outcomes)), plan)
 
     def result(self, outcome: Outcome) -> Result:
         match outcome:

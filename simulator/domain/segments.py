@@ -51,21 +51,21 @@ class Gsm7Alphabet:
 
 def gsm7_alphabet(basic: str, extension: str) -> Gsm7Alphabet:
     """Build an alphabet from its two tables, each given as a string of its characters."""
-    units = dict.fromkeys(basic, 1) | dict.fromkeys(extension, 2)
+    # A char of both tables (Portuguese locking shift has ^ \\ | ~ €) is sent from the basic one.
+    units = dict.fromkeys(extension, 2) | dict.fromkeys(basic, 1)
     return Gsm7Alphabet(MappingProxyType(units), frozenset(basic))
 
 
 # GSM 03.38 default alphabet, in table order (0x00-0x7F without 0x1B, the escape to extension).
-GSM7_DEFAULT = gsm7_alphabet(
-    basic=(
-        "@£$¥èéùìòÇ\nØø\rÅå"
-        "\u0394_\u03a6\u0393\u039b\u03a9\u03a0\u03a8\u03a3\u0398\u039eÆæßÉ"  # ΔΦΓΛΩΠΨΣΘΞ
-        " !\"#¤%&'()*+,-./0123456789:;<=>?"
-        "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
-        "¿abcdefghijklmnopqrstuvwxyzäöñüà"
-    ),
-    extension="\f^{}\\[~]|€",
+DEFAULT_BASIC = (
+    "@£$¥èéùìòÇ\nØø\rÅå"
+    "\u0394_\u03a6\u0393\u039b\u03a9\u03a0\u03a8\u03a3\u0398\u039eÆæßÉ"  # ΔΦΓΛΩΠΨΣΘΞ
+    " !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
+    "¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
+DEFAULT_EXTENSION = "\f^{}\\[~]|€"
+GSM7_DEFAULT = gsm7_alphabet(DEFAULT_BASIC, DEFAULT_EXTENSION)
 
 # A UDH of 6 octets (concatenation header) costs 7 septets or 3 UCS-2 code units per part.
 GSM7_CAPACITY = Capacity(single=160, multi=153)
@@ -146,3 +146,89 @@ def _segmentation(encoding: Encoding, units: int, parts: tuple[int, int]) -> Seg
 def _utf8_length(text: str) -> int:
     # surrogatepass: a lone surrogate (legal in JSON "\ud83d") must be counted, not crash the send.
     return len(text.encode("utf-8", "surrogatepass"))
+
+
+# -- national language shift tables (3GPP TS 23.038 annex A) ----------------------------------
+
+Language = Literal["TR", "ES", "PT"]
+
+
+@dataclass(frozen=True, slots=True)
+class NationalTables:
+    """A language's locking shift table (replaces the basic one; Spanish has none) and single
+    shift table (replaces the extension), each given as its characters."""
+
+    locking: str | None
+    single: str
+
+
+NATIONAL: Mapping[Language, NationalTables] = MappingProxyType(
+    {
+        "TR": NationalTables(
+            locking=(
+                "@£$¥€éùıòÇ\nĞğ\rÅåΔ_ΦΓΛΩΠΨΣΘΞŞşßÉ"
+                " !\"#¤%&'()*+,-./0123456789:;<=>?"
+                "İABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
+                "çabcdefghijklmnopqrstuvwxyzäöñüà"
+            ),
+            single="\f^{}\\[~]|ĞİŞç€ğış",
+        ),
+        "ES": NationalTables(locking=None, single="ç\f^{}\\[~]|ÁÍÓÚá€íóú"),
+        "PT": NationalTables(
+            locking=(
+                "@£$¥êéúíóç\nÔô\rÁáΔ_ªÇÀ∞^\\€Ó|ÂâÊÉ"
+                " !\"#º%&'()*+,-./0123456789:;<=>?"
+                "ÍABCDEFGHIJKLMNOPQRSTUVWXYZÃÕÚÜ§"
+                "~abcdefghijklmnopqrstuvwxyzãõ`üà"
+            ),
+            single="êç\fÔôÁáΦΓ^ΩΠΨΣΘÊ{}\\[~]|ÀÍÓÚÃÕÂ€íóúãõâ",
+        ),
+    }
+)
+
+
+def gsm7_capacity(indicators: int) -> Capacity:
+    """Septets per part when the UDH carries ``indicators`` national language identifiers.
+
+    Each identifier costs 3 octets, the concatenation header 5, the UDH length 1; the UDH is
+    padded to whole septets: 160/153 without identifiers, 155/149 with one, 152/146 with two.
+    """
+    single_udh = 1 + 3 * indicators if indicators else 0
+    multi_udh = 1 + 5 + 3 * indicators
+    return Capacity(single=160 - -(-single_udh * 8 // 7), multi=160 - -(-multi_udh * 8 // 7))
+
+
+def _national_options(language: Language) -> tuple[tuple[Gsm7Alphabet, Capacity], ...]:
+    tables = NATIONAL[language]
+    options = [(gsm7_alphabet(DEFAULT_BASIC, tables.single), gsm7_capacity(1))]
+    if tables.locking is not None:
+        options.append((gsm7_alphabet(tables.locking, DEFAULT_EXTENSION), gsm7_capacity(1)))
+        options.append((gsm7_alphabet(tables.locking, tables.single), gsm7_capacity(2)))
+    return tuple(options)
+
+
+NATIONAL_OPTIONS = MappingProxyType({code: _national_options(code) for code in NATIONAL})
+"""Per language: single shift only, locking shift only, both (each alphabet with its capacity)."""
+
+
+def segment_national(text: str, languages: Sequence[Language]) -> Segmentation:
+    """The cheapest encoding with the national tables of ``languages``: plain GSM-7 when it
+    fits, else the table combination giving the fewest parts (most room left on a tie), else
+    UCS-2. The tables are only used, and their identifiers only paid for, when they help."""
+    best = segment(text)
+    for language in languages:
+        for alphabet, capacity in NATIONAL_OPTIONS[language]:
+            units = gsm7_units(text, alphabet)
+            if units is None:
+                continue
+            candidate = _segmentation("GSM7", sum(units), count_parts(units, capacity))
+            if _cheaper(candidate, best):
+                best = candidate
+    return best
+
+
+def _cheaper(candidate: Segmentation, than: Segmentation) -> bool:
+    return (candidate.parts, -candidate.characters_remaining) < (
+        than.parts,
+        -than.characters_remaining,
+    )
