@@ -226,3 +226,21 @@ async def test_query_send_v3(sim: Sim) -> None:
 async def test_query_send_v3_requires_to_and_text(sim: Sim) -> None:
     body = await sim.call("GET", "/sms/3/text/query", params={"from": "InfoSMS"}, expect=400)
     assert set(violations(body)) == {"to", "text"}
+
+
+async def test_language_and_transliteration_change_the_message_count(sim: Sim) -> None:
+    turkish = "Bu mesajı gönderiyorum, ğüşiöç harfleri ile birlikte. " * 2
+    greek = "ΚΑΛΗΜΕΡΑ ΑΠΟ ΤΗΝ ΑΘΗΝΑ, ΤΟ ΜΗΝΥΜΑ ΣΑΣ ΕΙΝΑΙ ΕΤΟΙΜΟ. " * 2
+    contents = [
+        {"text": turkish},
+        {"text": turkish, "language": {"languageCode": "TR"}},
+        {"text": greek.lower()},
+        {"text": greek.lower(), "transliteration": "GREEK"},
+    ]
+    payload = {
+        "messages": [message(content=c) for c in contents],
+        "options": {"includeSmsCountInResponse": True},
+    }
+    body = await sim.call("POST", "/sms/3/messages", json=payload)
+    counts = [m["details"]["messageCount"] for m in body["messages"]]
+    assert counts == [2, 1, 2, 1]

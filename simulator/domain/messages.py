@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from .preview import segment_as_sent
 from .segments import Segmentation, binary_parts, is_too_long, segment
 from .statuses import NO_ERROR, ErrorCode, Status, status
 from .windows import DeliveryWindow
@@ -82,7 +83,12 @@ class MessageSpec:
     def __post_init__(self) -> None:
         """Count the parts once per request message, not once per destination."""
         if isinstance(self.content, TextContent):
-            seg = segment(self.content.text)
+            content = self.content
+            seg = (
+                segment_as_sent(content.text, content.language_code, content.transliteration)
+                if content.language_code or content.transliteration
+                else segment(content.text)
+            )
             self.segmentation = seg
             self.message_count = seg.parts
             self.too_long = is_too_long(self.content.text, seg)

@@ -166,6 +166,16 @@ def previews(text: str, language: str | None, transliteration: str | None) -> li
     return found
 
 
+def segment_as_sent(text: str, language: str | None, transliteration: str | None) -> Segmentation:
+    """How a send with these options is counted: transliterated first, then encoded with the
+    language's national tables (``NONE`` for either means not asked)."""
+    if transliteration not in (None, "NONE"):
+        text = transliterate(text, transliteration)
+    if language not in (None, "NONE"):
+        return segment_national(text, _languages(language))
+    return segment(text)
+
+
 def _languages(code: str) -> list[Language]:
     """``AUTODETECT`` tries every language with national tables."""
     return [language for language in NATIONAL if code in (language, "AUTODETECT")]
