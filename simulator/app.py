@@ -139,6 +139,7 @@ def _wire_domain(app: web.Application, settings: Settings) -> None:
     events = EventHub()
     outbound.listeners.append(events.on_message)
     outbox.listeners.append(events.on_entry)
+    inbound.listeners.append(events.on_inbound)
     app[events_key] = events
     app[rate_limiter_key] = RateLimiter(clock, enabled=settings.rate_limits)
 

@@ -14,19 +14,21 @@ from typing import Literal
 
 from aiohttp import web
 
+from .domain.inbound import InboundMessage
 from .domain.messages import Message
 from .domain.outbox import OutboxEntry
 
-EventKind = Literal["message", "webhook"]
+EventKind = Literal["message", "webhook", "inbound"]
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """``message``: ``subject`` is the Message; ``webhook``: it is the OutboxEntry."""
+    """``message``: ``subject`` is the Message; ``webhook``: the OutboxEntry; ``inbound``: the
+    InboundMessage."""
 
     kind: EventKind
     account: str
-    subject: Message | OutboxEntry
+    subject: Message | OutboxEntry | InboundMessage
 
 
 Subscriber = Callable[[Event], None]
@@ -59,6 +61,11 @@ class EventHub:
         """An ``Outbound`` listener."""
         if account in self._subscribers:
             self.publish(Event("message", account, message))
+
+    def on_inbound(self, account: str, message: InboundMessage) -> None:
+        """An ``Inbound`` listener."""
+        if account in self._subscribers:
+            self.publish(Event("inbound", account, message))
 
     def on_entry(self, entry: OutboxEntry) -> None:
         """An ``Outbox`` listener."""

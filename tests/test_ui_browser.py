@@ -7,7 +7,13 @@ any client would and watch the page change without reloading it.
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,12 +103,13 @@ def test_the_clock_buttons_move_the_manual_clock(browser: Browser, sim: InfobipS
     page = open_page(browser, sim)
     expect(page.locator("#clock-mode")).to_have_text("manual")
     message_id = send(sim)
-    before = sim.clock()["nowEpochMs"]
-    page.click("[data-advance='next']")
-    expect(row(page, message_id)).to_contain_text("PENDING_ENROUTE")
+    before = sim.clock()
+    with page.expect_response("**/simulator/clock/advance") as advanced:
+        page.click("[data-advance='next']")
+    assert advanced.value.json()["now"] == before["nextEventAt"]
     page.click("[data-advance='60']")
     expect(row(page, message_id)).to_contain_text("DELIVERED_TO_HANDSET")
-    assert sim.clock()["nowEpochMs"] - before >= 60_000
+    assert sim.clock()["nowEpochMs"] - before["nowEpochMs"] >= 60_000
     page.close()
 
 
@@ -237,3 +244,57 @@ def test_screenshot_of_the_main_page(browser: Browser, sim: InfobipSimulator) ->
     page.screenshot(path=str(ARTIFACTS / "main-page.png"))
     assert (ARTIFACTS / "main-page.png").stat().st_size > 10_000
     page.close()
+
+
+# The stream the page reads, over plain HTTP
+
+
+def open_stream(base_url: str, key: str) -> tuple[http.client.HTTPConnection, Any]:
+    url = urllib.parse.urlsplit(base_url)
+    connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
+    connection.request("GET", "/simulator/events", headers={"Authorization": f"App {key}"})
+    return connection, connection.getresponse()
+
+
+def next_event(response: Any) -> tuple[str, Any]:
+    """The next server-sent event: its name and its JSON data."""
+    lines = []
+    while line := response.readline().decode().rstrip("\n"):
+        lines.append(line)
+    fields = dict(line.split(": ", 1) for line in lines)
+    return fields["event"], json.loads(fields["data"])
+
+
+def test_the_stream_carries_the_account_s_events_only(sim: InfobipSimulator) -> None:
+    connection, response = open_stream(sim.base_url, sim.api_key)
+    try:
+        assert response.status == 200
+        assert response.getheader("Content-Type") == "text/event-stream"
+        assert next_event(response)[0] == "clock"
+        send(InfobipSimulator(sim.base_url, sim.api_key + "-other"), text="not for me")
+        send(sim, text="for me")
+        kind, message = next_event(response)
+        assert (kind, message["text"], message["status"]["name"]) == (
+            "message",
+            "for me",
+            "PENDING_ACCEPTED",
+        )
+    finally:
+        connection.close()
+
+
+def test_the_stream_needs_a_key(base_url: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(base_url + "/simulator/events", timeout=5)
+    assert refused.value.code == 401
+    refused.value.close()
+
+
+def test_stopping_the_server_closes_open_streams() -> None:
+    server = ServerThread(Settings(port=0, clock=ClockSpec("manual")))
+    connection, response = open_stream(server.start(), "k")
+    assert next_event(response)[0] == "clock"
+    started = time.monotonic()
+    server.stop()
+    assert time.monotonic() - started < 5
+    connection.close()

@@ -146,3 +146,19 @@ async def test_on_a_scaled_clock_time_moves_by_itself(sim: Sim) -> None:
     message_id = await sent_id(sim)
     body = await wait(sim, f"messages/{message_id}", status="DELIVERED", timeout="5")
     assert body["status"]["name"] == "DELIVERED_TO_HANDSET"
+
+
+async def test_an_inbound_wait_answers_when_enough_messages_arrived(sim: Sim) -> None:
+    waiting = asyncio.create_task(wait(sim, "inbound", count="2", timeout="5"))
+    await sim.call("POST", "/simulator/inbound", json={"text": "one"}, expect=201)
+    await asyncio.sleep(0.05)
+    assert not waiting.done()
+    await sim.call("POST", "/simulator/inbound", json={"text": "two"}, expect=201)
+    assert await asyncio.wait_for(waiting, 1) == {"count": 2}
+
+
+async def test_an_inbound_wait_times_out_with_the_count_seen(sim: Sim) -> None:
+    await sim.call("POST", "/simulator/inbound", json={"text": "one"}, expect=201)
+    body = await wait(sim, "inbound", expect=408, count="3", timeout="0.1")
+    assert body["requestError"]["serviceException"]["messageId"] == "REQUEST_TIMEOUT"
+    assert body["seen"] == {"count": 1}

@@ -19,8 +19,26 @@ from aiohttp import web
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from ..api.conversion import EndTagResponse
+from ..api.models.bulks import (
+    BulkQuery,
+    BulkRequest,
+    BulkResponse,
+    BulkStatusResponse,
+    UpdateStatusRequest,
+)
 from ..api.models.errors import ApiError, ApiException
+from ..api.models.inbound import (
+    ConversionList,
+    InboxQuery,
+    InjectedBody,
+    InjectRequest,
+    KeywordBody,
+    KeywordList,
+    SmsMoReportResponse,
+)
 from ..api.models.logs import LogQueryV1, LogQueryV3, LogsV1, LogsV3
+from ..api.models.preview import PreviewRequest, PreviewResponse
 from ..api.models.reports import DeliveryReportsV1, DeliveryReportsV3, ReportQuery
 from ..api.models.send_v2 import (
     BinaryRequestV2,
@@ -48,6 +66,7 @@ from ..api.models.subscriptions import (
     SubscriptionRequest,
     SubscriptionResponse,
 )
+from ..api.models.tracking import LinkList
 from ..ui.routes import HookList
 from .catcher import CaughtList, RespondRequest
 from .models import (
@@ -63,7 +82,14 @@ from .models import (
 from .routes import MessageFilter
 from .scenarios import FaultBody, FaultList, FaultRequest, ScenarioBody, ScenarioChoice
 from .state import AccountState, Imported
-from .wait import LatestWait, MessageWait, WaitTimeout, WebhookWait
+from .wait import (
+    InboundCount,
+    InboundWait,
+    LatestWait,
+    MessageWait,
+    WaitTimeout,
+    WebhookWait,
+)
 from .webhooks import EntryBody, EntryFilter, EntryList
 
 Model = type[BaseModel]
@@ -113,6 +139,22 @@ def _infobip() -> list[Op]:
            query=ReportQuery),
         Op("GET", "/sms/3/logs", "Message logs (v3)", sms, LogsV3, query=LogQueryV3),
         Op("GET", "/sms/1/logs", "Message logs (v1)", sms, LogsV1, query=LogQueryV1),
+        Op("POST", "/sms/1/preview", "Preview a text: parts and characters left", sms,
+           PreviewResponse, body=PreviewRequest),
+        Op("GET", "/sms/1/bulks", "A scheduled bulk's send time", sms, BulkResponse,
+           query=BulkQuery),
+        Op("PUT", "/sms/1/bulks", "Reschedule a bulk", sms, BulkResponse, body=BulkRequest,
+           query=BulkQuery),
+        Op("GET", "/sms/1/bulks/status", "A scheduled bulk's status", sms, BulkStatusResponse,
+           query=BulkQuery),
+        Op("PUT", "/sms/1/bulks/status", "Pause, resume or cancel a bulk", sms,
+           BulkStatusResponse, body=UpdateStatusRequest, query=BulkQuery),
+        Op("GET", "/sms/1/inbox/reports", "Inbound messages, fetch-once", sms,
+           SmsMoReportResponse, query=InboxQuery),
+        Op("POST", "/ct/1/log/end/{message_id}", "Conversion tracking: the end tag", sms,
+           EndTagResponse),
+        Op("GET", "/t/{code}", "A tracked short link: redirects to its URL", sms,
+           status=302, answers="text/plain", public=True),
     ]  # fmt: skip
 
 
@@ -172,6 +214,18 @@ def _control() -> list[Op]:
            query=MessageFilter),
         Op("GET", "/simulator/messages/{message_id}", "One message with its history", sim,
            MessageBody),
+        Op("GET", "/simulator/messages/{message_id}/links", "A message's tracked links and "
+           "their clicks", sim, LinkList),
+        Op("GET", "/simulator/messages/{message_id}/conversions", "A message's conversions",
+           sim, ConversionList),
+        Op("POST", "/simulator/inbound", "Receive an inbound SMS, as sent from a phone", sim,
+           InjectedBody, body=InjectRequest, status=201),
+        Op("GET", "/simulator/keywords", "Keywords registered per receiving number", sim,
+           KeywordList),
+        Op("POST", "/simulator/keywords", "Register a keyword", sim, KeywordBody,
+           body=KeywordBody, status=201),
+        Op("DELETE", "/simulator/keywords/{number}/{keyword}", "Remove a keyword", sim,
+           KeywordBody),
         Op("POST", "/simulator/reset", "Forget the caller's account (or every account)", sim,
            ResetResponse, body=ResetRequest),
         Op("GET", "/simulator/accounts/{key}/scenario", "The scenario an account runs", sim,
@@ -225,6 +279,8 @@ def _waits() -> list[Op]:
            "acknowledged", tag, EntryBody, query=WebhookWait),
         Op("GET", "/simulator/wait/latest-message", "Wait for the newest message to a number",
            tag, MessageBody, query=LatestWait),
+        Op("GET", "/simulator/wait/inbound", "Wait until N inbound messages arrived", tag,
+           InboundCount, query=InboundWait),
     ]  # fmt: skip
 
 

@@ -16,7 +16,7 @@ Messages keep their virtual times: imported into a simulator whose clock is far 
 exported one, they may fall outside the 48-hour window of logs and reports. A message whose id
 the account already has is replaced; a subscription, profile or security setting whose id it
 already has fails the import (400) before anything changes. The encoding is generic: every
-domain dataclass is written as its fields plus ``"type"`` (its class name), statuses and
+domain dataclass is written as its fields plus ``"@type"`` (its class name), statuses and
 errors by name, so the format follows the domain model.
 """
 
@@ -48,6 +48,9 @@ from .models import ClockBody
 from .routes import clock_body
 from .webhooks import EntryBody, entry_body
 
+TAG = "@type"
+"""The key naming a dataclass in the encoding (``type`` is a field of some of them)."""
+
 KNOWN: dict[str, type] = {
     name: value
     for module in (message_types, subscription_types, window_types)
@@ -58,13 +61,13 @@ KNOWN: dict[str, type] = {
 
 
 def encode(value: Any) -> Any:
-    """JSON-ready: dataclasses as ``{"type": name, field: ...}`` (fields set at creation only),
+    """JSON-ready: dataclasses as ``{"@type": name, field: ...}`` (fields set at creation only),
     statuses and errors by name, tuples and sets as lists."""
     if isinstance(value, Status | ErrorCode):
         return value.name
     if is_dataclass(value) and not isinstance(value, type):
         encoded = {f.name: encode(getattr(value, f.name)) for f in fields(value) if f.init}
-        return {"type": type(value).__name__, **encoded}
+        return {TAG: type(value).__name__, **encoded}
     if isinstance(value, list | tuple | set | frozenset):
         return [encode(item) for item in value]
     if isinstance(value, dict):
@@ -74,7 +77,7 @@ def encode(value: Any) -> Any:
 
 def decode(hint: Any, raw: Any) -> Any:
     """The inverse of :func:`encode`, led by the type hint of where the value goes."""
-    if isinstance(raw, dict) and "type" in raw:
+    if isinstance(raw, dict) and TAG in raw:
         return _dataclass(raw)
     if raw is None:
         return None
@@ -101,10 +104,10 @@ def decode(hint: Any, raw: Any) -> Any:
 
 
 def _dataclass(raw: dict[str, Any]) -> Any:
-    cls = KNOWN.get(raw["type"])
+    cls = KNOWN.get(raw[TAG])
     if cls is None:
-        raise ValueError(f"unknown type {raw['type']!r}")
-    hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
+        raise ValueError(f"unknown type {raw[TAG]!r}")
+    hints = typing.get_type_hints(cls)
     values = {
         f.name: decode(hints[f.name], raw[f.name]) for f in fields(cls) if f.init and f.name in raw
     }

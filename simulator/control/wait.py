@@ -5,6 +5,8 @@ status (a status name or a group name such as ``DELIVERED``; without ``status``,
 one). ``GET /simulator/wait/webhooks?messageId=...``: a webhook carrying the message was
 acknowledged (2xx). ``GET /simulator/wait/latest-message?to=41793026727``: the newest message to
 a number exists (``after=<messageId>``: one newer than that message), e.g. to read an OTP.
+``GET /simulator/wait/inbound?count=3``: at least that many inbound messages arrived for the
+account (pushed or waiting to be pulled) since its last reset.
 
 ``timeout`` is in wall seconds (default 10): on a real or scaled clock time moves by itself, on a
 manual clock only ``POST /simulator/clock/advance`` moves it, and a webhook receiver answers in
@@ -32,7 +34,7 @@ from ..domain.outbound import LogQuery
 from ..domain.outbox import OutboxEntry
 from ..domain.statuses import STATUSES, StatusGroup
 from ..events import Event, events_key
-from ..keys import outbound_key, outbox_key
+from ..keys import inbound_key, outbound_key, outbox_key
 from .models import MessageBody
 from .webhooks import EntryBody, entry_body
 
@@ -61,10 +63,18 @@ class LatestWait(WaitQuery):
     after: str | None = None
 
 
+class InboundWait(WaitQuery):
+    count: int = Field(default=1, ge=1)
+
+
+class InboundCount(Wire):
+    count: int
+
+
 class WaitTimeout(ApiException):
     """408: the ``ApiException`` body plus what the simulator saw when time ran out."""
 
-    seen: MessageBody | list[EntryBody] | None = None
+    seen: MessageBody | list[EntryBody] | InboundCount | None = None
 
 
 async def until(
@@ -100,7 +110,7 @@ async def within(seconds: float, waiting: Awaitable[T]) -> T | None:
         return None
 
 
-def timed_out(text: str, seen: MessageBody | list[EntryBody] | None) -> web.Response:
+def timed_out(text: str, seen: MessageBody | list[EntryBody] | InboundCount | None) -> web.Response:
     body = WaitTimeout(
         request_error=RequestError(
             service_exception=ServiceException(message_id="REQUEST_TIMEOUT", text=text)
@@ -198,8 +208,27 @@ async def wait_latest(request: web.Request) -> web.Response:
     return timed_out(f"No message to {to}{newer} within {wanted.timeout:g} s", None)
 
 
+async def wait_inbound(request: web.Request) -> web.Response:
+    wanted = read_query(request, InboundWait)
+    inbound = request.config_dict[inbound_key]
+    account = account_of(request)
+
+    def check() -> InboundCount | None:
+        count = inbound.received(account)
+        return InboundCount(count=count) if count >= wanted.count else None
+
+    found = await within(wanted.timeout, until(request, check, lambda e: e.kind == "inbound"))
+    if found is not None:
+        return wire_response(found)
+    seen = InboundCount(count=inbound.received(account))
+    return timed_out(
+        f"Fewer than {wanted.count} inbound messages arrived within {wanted.timeout:g} s", seen
+    )
+
+
 def setup_wait_routes(control: web.Application, render: MessageRenderer) -> None:
     control[message_renderer_key] = render
     control.router.add_get("/wait/messages/{message_id}", wait_message)
     control.router.add_get("/wait/webhooks", wait_webhook)
     control.router.add_get("/wait/latest-message", wait_latest)
+    control.router.add_get("/wait/inbound", wait_inbound)

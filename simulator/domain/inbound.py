@@ -139,6 +139,9 @@ class Inbound:
     render: BodyRenderer
     fakes: Fakes
     keywords: KeywordBook = field(default_factory=KeywordBook)
+    listeners: list[Callable[[str, InboundMessage], None]] = field(default_factory=list)
+    """Told ``listener(account, message)`` of every arrival (the wait API, the live page)."""
+    _received: dict[str, int] = field(default_factory=dict)
     _queues: dict[str, list[InboundMessage]] = field(default_factory=dict)
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -159,7 +162,14 @@ class Inbound:
             self._queues.setdefault(account, []).append(message)
         for route in routes:
             self._push(account, route, message)
+        self._received[account] = self._received.get(account, 0) + 1
+        for listener in self.listeners:
+            listener(account, message)
         return message
+
+    def received(self, account: str) -> int:
+        """How many messages arrived for the account (pushed or pulled) since its last reset."""
+        return self._received.get(account, 0)
 
     def _split(self, account: str, spec: InboundSpec) -> tuple[str | None, str]:
         if spec.keyword is None:
@@ -216,5 +226,7 @@ class Inbound:
         self.keywords.reset(account)
         if account is None:
             self._queues.clear()
+            self._received.clear()
         else:
             self._queues.pop(account, None)
+            self._received.pop(account, None)

@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from aiohttp import web
 from pydantic import BaseModel
 
+from ..api.inbound import mo_report
 from ..api.request import account_of
 from ..control.routes import clock_body, message_body
 from ..control.webhooks import entry_body
 from ..domain.messages import Message
+from ..domain.outbox import OutboxEntry
 from ..events import Event, events_key
+from ..keys import outbound_key
 
 HEARTBEAT_SECONDS = 5.0
 
@@ -69,9 +72,13 @@ def _frame(kind: str, body: BaseModel) -> bytes:
 
 
 def _render(event: Event, request: web.Request) -> bytes:
-    if isinstance(event.subject, Message):
-        return _frame("message", message_body(event.subject, request))
-    return _frame("webhook", entry_body(event.subject))
+    subject = event.subject
+    if isinstance(subject, Message):
+        return _frame("message", message_body(subject, request))
+    if isinstance(subject, OutboxEntry):
+        return _frame("webhook", entry_body(subject))
+    currency = request.config_dict[outbound_key].carrier.currency
+    return _frame("inbound", mo_report(subject, currency))
 
 
 async def events(request: web.Request) -> web.StreamResponse:

@@ -12,6 +12,7 @@ const state = {
   clock: null,
   clockAt: 0, // performance.now() when state.clock was received
   stream: null, // AbortController of the live stream
+  arrived: null, // messages the stream told of while the list was loading
   hook: null, // catcher hook shown
 };
 
@@ -82,13 +83,29 @@ function matches(message) {
 
 // ----- the message list
 
+let loads = 0;
+
+/** The list from the server. Only the latest load counts, and what the stream said while it
+ * was on its way is applied on top (the answer may predate it). */
 async function loadMessages() {
+  const load = ++loads;
+  state.arrived = new Map();
   const query = new URLSearchParams({ limit: String(LIST_LIMIT) });
   for (const [name, value] of Object.entries(state.filters)) if (value) query.set(name, value);
   const answer = await api("GET", `/simulator/messages?${query}`);
-  if (!answer.ok) return;
+  if (!answer.ok || load !== loads) return;
   state.messages = new Map(answer.data.results.map((m) => [m.messageId, m]));
+  for (const message of state.arrived.values()) upsert(message);
+  state.arrived = null;
   renderList();
+}
+
+/** Keep the newer of two states of a message (statuses only move forward). */
+function upsert(message) {
+  const known = state.messages.get(message.messageId);
+  if (known ? known.history.length <= message.history.length : matches(message)) {
+    state.messages.set(message.messageId, message);
+  }
 }
 
 let listPending = false;
@@ -268,9 +285,6 @@ async function sendInbound(event) {
     result.className = "result ok";
     result.textContent = `Received ${answer.data.messageId} from ${answer.data.from} to ${answer.data.to}` +
       (answer.data.pushed ? ", pushed to a webhook." : ", waiting to be pulled.");
-  } else if (answer.status === 404) {
-    result.className = "result muted";
-    result.textContent = "Inbound SMS is not in this simulator yet: it arrives with the inbound issue.";
   } else {
     result.className = "result error";
     result.textContent = errorText(answer);
@@ -325,10 +339,9 @@ function onEvent(kind, data) {
     return;
   }
   if (kind === "message") {
-    if (matches(data) || state.messages.has(data.messageId)) {
-      state.messages.set(data.messageId, data);
-      renderListSoon();
-    }
+    state.arrived?.set(data.messageId, data);
+    upsert(data);
+    renderListSoon();
     if (data.messageId === state.detailId) renderDetail();
     return;
   }
