@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from aiohttp import web
 
 from ..domain.outbound import Accepted, Submission
@@ -50,7 +52,7 @@ def _v2(accepted: Accepted, with_count: bool) -> web.Response:
 async def send_v3(request: web.Request) -> web.Response:
     """POST /sms/3/messages"""
     body = await read_json(request, SendRequestV3)
-    accepted = _submit(request, submissions.from_v3(body, _now(request), _base(request)))
+    accepted = _submit(request, submissions.from_v3(body, _now(request), partial(_base, request)))
     options = body.options
     return _v3(accepted, bool(options and options.include_sms_count_in_response))
 
@@ -65,7 +67,9 @@ async def send_query_v3(request: web.Request) -> web.Response:
 async def send_text_v2(request: web.Request) -> web.Response:
     """POST /sms/2/text/advanced"""
     body = await read_json(request, TextRequestV2)
-    accepted = _submit(request, submissions.from_v2_text(body, _now(request), _base(request)))
+    accepted = _submit(
+        request, submissions.from_v2_text(body, _now(request), partial(_base, request))
+    )
     return _v2(accepted, body.include_sms_count_in_response)
 
 

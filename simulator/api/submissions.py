@@ -8,6 +8,7 @@ Rules applied here (they need the request's field paths): ``sendAt`` at most 180
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +49,9 @@ from .models.send_v3 import (
 )
 from .timefmt import epoch_of
 
+Base = Callable[[], str]
+"""Where the caller reached the simulator; asked for only when short links are made."""
+
 DEFAULT_SENDER = "InfoSMS"
 NO_PLATFORM = Platform()
 DEFAULT_DELIVERY = DeliverySettings()
@@ -85,24 +89,26 @@ def _speed(body: SpeedLimitBody | None) -> SpeedLimit | None:
     return SpeedLimit.of(body.amount, body.time_unit) if body else None
 
 
-def _tracking(body: TrackingBody | None, base: str) -> Tracking | None:
+def _tracking(body: TrackingBody | None, base: Base) -> Tracking | None:
     """Short links when ``shortenUrl``; clicks are tracked only on short links."""
     if body is None or not body.shorten_url:
         return None
     if body.custom_domain:
         domain = body.custom_domain.rstrip("/")
-        base = domain if "://" in domain else f"https://{domain}"
-    return Tracking(base, body.track_clicks, body.remove_protocol, body.tracking_url)
+        start = domain if "://" in domain else f"https://{domain}"
+    else:
+        start = base()
+    return Tracking(start, body.track_clicks, body.remove_protocol, body.tracking_url)
 
 
-def _tracking_v2(request: TextRequestV2, base: str) -> Tracking | None:
+def _tracking_v2(request: TextRequestV2, base: Base) -> Tracking | None:
     """``urlOptions``, or the legacy ``tracking`` with ``track: URL`` (its ``baseUrl``)."""
     if request.url_options is not None:
         return _tracking(_url_options(request.url_options), base)
     legacy = request.tracking or {}
     if legacy.get("track") != "URL":
         return None
-    return Tracking(str(legacy.get("baseUrl") or base).rstrip("/"))
+    return Tracking(str(legacy.get("baseUrl") or base()).rstrip("/"))
 
 
 def _url_options(data: dict[str, Any]) -> TrackingBody:
@@ -157,7 +163,7 @@ def _delivery_v3(webhooks: WebhooksBody) -> DeliverySettings:
     )
 
 
-def from_v3(request: SendRequestV3, now: float, base: str) -> Submission:
+def from_v3(request: SendRequestV3, now: float, base: Base) -> Submission:
     options = request.options
     schedule = options.schedule if options else None
     send_at = _send_at(schedule.send_at if schedule else None, "options.schedule.sendAt", now)
@@ -217,7 +223,7 @@ def _text_v2(message: TextMessageV2) -> TextContent:
     return TextContent(message.text, message.transliteration, language)
 
 
-def from_v2_text(request: TextRequestV2, now: float, base: str) -> Submission:
+def from_v2_text(request: TextRequestV2, now: float, base: Base) -> Submission:
     return Submission(
         messages=[
             OutboundMessage(

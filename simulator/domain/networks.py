@@ -31,6 +31,23 @@ _MAIN_NETWORK: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 
+COUNTRY_NAMES: dict[str, str] = {
+    "AE": "United Arab Emirates", "AR": "Argentina", "AT": "Austria", "AU": "Australia",
+    "BA": "Bosnia and Herzegovina", "BE": "Belgium", "BR": "Brazil", "CA": "Canada",
+    "CH": "Switzerland", "CN": "China", "CZ": "Czechia", "DE": "Germany", "DK": "Denmark",
+    "EG": "Egypt", "ES": "Spain", "FI": "Finland", "FR": "France", "GB": "United Kingdom",
+    "GH": "Ghana", "GR": "Greece", "HR": "Croatia", "HU": "Hungary", "ID": "Indonesia",
+    "IE": "Ireland", "IL": "Israel", "IN": "India", "IS": "Iceland", "IT": "Italy", "JP": "Japan",
+    "KE": "Kenya", "KR": "South Korea", "LU": "Luxembourg", "MX": "Mexico", "MY": "Malaysia",
+    "NG": "Nigeria", "NL": "Netherlands", "NO": "Norway", "NZ": "New Zealand",
+    "PH": "Philippines", "PL": "Poland", "PT": "Portugal", "RO": "Romania", "RS": "Serbia",
+    "RU": "Russia", "SA": "Saudi Arabia", "SE": "Sweden", "SG": "Singapore", "SI": "Slovenia",
+    "TH": "Thailand", "TR": "Turkey", "TZ": "Tanzania", "UA": "Ukraine", "UG": "Uganda",
+    "US": "United States", "VN": "Vietnam", "ZA": "South Africa",
+}  # fmt: skip
+"""English names of the countries in the network table (for click locations)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Network:
     """Where a number lives: ISO region, and the MCC/MNC of its network when known."""
