@@ -91,9 +91,7 @@ class Metrics:
         """An ``Outbox`` listener: count the attempt that just ended and log it."""
         attempt = entry.attempts[-1]
         outcome = attempt.outcome
-        result = (
-            "succeeded" if outcome.succeeded else "error" if outcome.status is None else "failed"
-        )
+        result = attempt_result(outcome)
         self.attempts.labels(result).inc()
         webhook_log.info(
             "webhook attempt",
