@@ -13,8 +13,11 @@ COPY simulator ./simulator
 RUN pip install --no-cache-dir . \
     && groupadd --system --gid 10001 simulator \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin \
-        simulator
+        simulator \
+    && install -d -o 10001 -g 10001 /data
 
+# For --db: a named volume mounted here starts owned by the simulator's user.
+VOLUME ["/data"]
 USER 10001:10001
 ENV INFOBIP_SIM_HOST=0.0.0.0 \
     INFOBIP_SIM_PORT=8080

@@ -32,12 +32,15 @@ from .domain.notifications import Notifier
 from .domain.outbound import Outbound
 from .domain.outbox import Outbox
 from .domain.ratelimit import RateLimiter
+from .domain.recovery import count_boot, kept_clock, recover
 from .domain.replies import Replies
 from .domain.reports import Report
+from .domain.retention import keep_pruning
 from .domain.scenarios import ScenarioBook, load_scenario
 from .domain.scheduler import Scheduler
 from .domain.subscriptions import SubscriptionRegistry
 from .domain.tracking import SHORT_PATH
+from .durability import keep_durable
 from .events import EventHub, events_key
 from .housekeeping import keep_gc_pauses_short
 from .keys import (
@@ -57,6 +60,7 @@ from .keys import (
 from .metrics import Metrics, observe_requests, setup_metrics
 from .settings import Settings
 from .store.memory import MemoryStore
+from .store.sqlite import SqliteStore
 from .ui.routes import setup_live_routes, setup_ui
 from .webhooks.bodies import report_body
 from .webhooks.client import HttpSender
@@ -70,19 +74,26 @@ SANDBOX_PATHS = frozenset({"/", "/metrics", "/simulator/openapi.json", "/simulat
 API's description need no key."""
 
 sender_key = web.AppKey("sender", HttpSender)
+MAX_REQUEST_LINE = 64 * 1024
+"""Longer request lines are refused by aiohttp's parser (400, plain text, connection closed)."""
 
 
 async def health(request: web.Request) -> web.Response:
     clock = request.app[clock_key]
-    mode = "strict" if request.app[settings_key].strict else "open"
-    return wire_response(HealthBody(status="ok", clock=str(clock.spec), mode=mode))
+    settings = request.app[settings_key]
+    mode = "strict" if settings.strict else "open"
+    control = "strict" if settings.control_strict else "open"
+    return wire_response(
+        HealthBody(status="ok", clock=str(clock.spec), mode=mode, control_mode=control)
+    )
 
 
 async def _background(app: web.Application) -> AsyncIterator[None]:
     """The scheduler loop, the webhook client and housekeeping live as long as the application."""
     scheduler = app[scheduler_key]
     await app[sender_key].start()
-    app[outbound_key].keep_pruning()
+    outbound, outbox, inbound = app[outbound_key], app[outbox_key], app[inbound_key]
+    keep_pruning(scheduler, [outbound.prune, outbox.prune, inbound.prune])
     tasks = [
         asyncio.create_task(scheduler.run_forever(), name="scheduler"),
         asyncio.create_task(keep_gc_pauses_short(), name="gc-housekeeping"),
@@ -96,16 +107,21 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
 
 
 def _wire_domain(app: web.Application, settings: Settings) -> None:
-    """Build the domain objects and connect them: outbound -> notifier -> outbox -> sender."""
-    clock = Clock(settings.clock)
+    """Build the domain objects and connect them: outbound -> notifier -> outbox -> sender.
+
+    On a durable store (``--db``) they take back what the store kept and go on from there.
+    """
+    store = open_store(settings)
+    kept_now = kept_clock(store) if settings.clock.mode != "real" else None
+    clock = Clock(settings.clock, start=kept_now)
     scheduler = Scheduler(clock)
     book = app[scenario_book_key]
-    ids = IdGenerator(book.seed)  # the effective seed: --seed, else the scenario's
+    ids = IdGenerator(_id_seed(book.seed, store))
     carrier = Carrier(book, settings.hold_seconds)
-    outbound = Outbound(MemoryStore(), scheduler, ids, carrier)
+    outbound = Outbound(store, scheduler, ids, carrier)
     sender = HttpSender(settings.webhook_concurrency)
-    outbox = Outbox(scheduler, sender, ids)
-    subscriptions = SubscriptionRegistry()
+    outbox = Outbox(store, scheduler, sender, ids)
+    subscriptions = SubscriptionRegistry(store)
 
     def render(reports: list[Report], family: ApiFamily, content_type: str) -> bytes:
         return report_body(reports, family, content_type, outbound.carrier)
@@ -124,7 +140,7 @@ def _wire_domain(app: web.Application, settings: Settings) -> None:
         return mo_body(messages, pending, content_type, outbound.carrier.currency)
 
     inbound = app[inbound_key] = Inbound(
-        scheduler, ids, notifier, subscriptions.targets, render_inbound, Fakes(book.seed)
+        store, scheduler, ids, notifier, subscriptions.targets, render_inbound, Fakes(book.seed)
     )
     outbound.listeners.append(Replies(book, inbound, outbound).on_message)
     app[clock_key] = clock
@@ -142,18 +158,42 @@ def _wire_domain(app: web.Application, settings: Settings) -> None:
     inbound.listeners.append(events.on_inbound)
     app[events_key] = events
     app[rate_limiter_key] = RateLimiter(clock, enabled=settings.rate_limits)
+    if isinstance(store, SqliteStore):
+        recover(
+            store, outbound=outbound, outbox=outbox, inbound=inbound, subscriptions=subscriptions
+        )
+        if settings.clock.mode != "real":
+            store.now = clock.now
+        keep_durable(app, store, notifier)
+
+
+def open_store(settings: Settings) -> MemoryStore:
+    """The SQLite file of ``--db``, else memory."""
+    if settings.db is None:
+        return MemoryStore(settings.max_messages)
+    return SqliteStore(settings.db, settings.max_messages)
+
+
+def _id_seed(seed: int | None, store: MemoryStore) -> int | str | None:
+    """The effective seed (--seed, else the scenario's); on a durable store, a seeded run's
+    ids go on differently after each restart, never repeating the ids already kept."""
+    if seed is None or not store.durable:
+        return seed
+    return f"{seed}/{count_boot(store)}"
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
     """Build a simulator; nothing runs until the app is started."""
     settings = settings or Settings()
-    authenticator = Authenticator(frozenset(settings.api_keys))
+    authenticator = Authenticator(frozenset(settings.api_keys), settings.open_control)
     public = PUBLIC_PATHS | HEALTH_PATHS | SANDBOX_PATHS
     scenarios = ScenarioBook(load_scenario(settings.scenario), settings.seed)
     faults = FaultBook(scenarios.seed)
     metrics = Metrics()
     app = web.Application(
         client_max_size=settings.max_body_bytes,
+        # A query send's text and destinations may not fit aiohttp's 8190-byte request line.
+        handler_args={"max_line_size": MAX_REQUEST_LINE},
         middlewares=[
             observe_requests(metrics),
             error_middleware,

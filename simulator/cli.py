@@ -28,6 +28,8 @@ async def serve(settings: Settings) -> None:
     await site.start()
     port = runner.addresses[0][1] if runner.addresses else settings.port
     mode = f"strict, {len(settings.api_keys)} key(s)" if settings.strict else "open"
+    if settings.strict and settings.open_control:
+        mode += ", control API open"
     print(
         f"Infobip SMS simulator listening on http://{settings.host}:{port} "
         f"(clock {settings.clock}, {mode} mode)",

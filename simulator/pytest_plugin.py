@@ -335,9 +335,21 @@ def infobip_simulator_url(infobip_simulator_settings: Settings) -> Iterator[str]
 
 
 @pytest.fixture
-def infobip_simulator(infobip_simulator_url: str) -> Iterator[InfobipSimulator]:
+def infobip_simulator_api_key(infobip_simulator_settings: Settings) -> str:
+    """This test's API key: a fresh one (its own account) on an open simulator; on a strict one
+    (``api_keys`` in the settings) the first configured key, the tests taking turns with its
+    account (forgotten after each test). Override it for a strict ``INFOBIP_SIM_URL``."""
+    if infobip_simulator_settings.api_keys:
+        return infobip_simulator_settings.api_keys[0]
+    return f"pytest-{uuid.uuid4().hex[:16]}"
+
+
+@pytest.fixture
+def infobip_simulator(
+    infobip_simulator_url: str, infobip_simulator_api_key: str
+) -> Iterator[InfobipSimulator]:
     """This test's own account on the session's simulator; forgotten after the test."""
-    simulator = InfobipSimulator(infobip_simulator_url, f"pytest-{uuid.uuid4().hex[:16]}")
+    simulator = InfobipSimulator(infobip_simulator_url, infobip_simulator_api_key)
     yield simulator
     simulator.catcher.clear()
     simulator.reset()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .domain.clock import ClockSpec
 from .domain.scenarios import ScenarioError, load_scenario
+from .store.memory import DEFAULT_MAX_MESSAGES
 
 ENV_PREFIX = "INFOBIP_SIM_"
 
@@ -28,11 +29,19 @@ class Settings:
     hold_seconds: float = 30.0
     webhook_timeout: float = 10.0
     webhook_concurrency: int = 100
+    db: str | None = None
+    max_messages: int = DEFAULT_MAX_MESSAGES
+    open_control: bool = False
 
     @property
     def strict(self) -> bool:
         """Strict mode: only the configured keys are accepted; open mode: any key is an account."""
         return bool(self.api_keys)
+
+    @property
+    def control_strict(self) -> bool:
+        """Whether the control API (``/simulator/``) accepts only the configured keys."""
+        return self.strict and not self.open_control
 
 
 def _bool(text: str) -> bool:
@@ -42,6 +51,16 @@ def _bool(text: str) -> bool:
     if value in ("0", "false", "no", "off"):
         return False
     raise argparse.ArgumentTypeError(f"expected true or false, not {text!r}")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return value
 
 
 def _clock(text: str) -> ClockSpec:
@@ -170,6 +189,29 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         default=default("WEBHOOK_CONCURRENCY", defaults.webhook_concurrency),
         help="pushes in flight at once [INFOBIP_SIM_WEBHOOK_CONCURRENCY] (default 100)",
     )
+    add(
+        "--open-control",
+        type=_bool,
+        nargs="?",
+        const=True,
+        default=default("OPEN_CONTROL", "false"),
+        help="in strict mode, let the control API (/simulator/...) take any key as its own "
+        "account, as in open mode; a key naming a configured account must still be right "
+        "[INFOBIP_SIM_OPEN_CONTROL] (default false)",
+    )
+    add(
+        "--db",
+        default=env.get(ENV_PREFIX + "DB") or None,
+        help="keep everything in this SQLite file, so a restart (even after kill -9) goes on "
+        "where it stopped; without it, state lives in memory only [INFOBIP_SIM_DB]",
+    )
+    add(
+        "--max-messages",
+        type=_positive,
+        default=default("MAX_MESSAGES", defaults.max_messages),
+        help="messages each account keeps at most, oldest forgotten first (also the cap of its "
+        "report queue) [INFOBIP_SIM_MAX_MESSAGES] (default 200000)",
+    )
     parser.set_defaults(env_api_keys=keys)
     return parser  # fmt: skip
 
@@ -193,4 +235,7 @@ def load_settings(
         hold_seconds=args.hold_seconds,
         webhook_timeout=args.webhook_timeout,
         webhook_concurrency=args.webhook_concurrency,
+        db=args.db,
+        max_messages=args.max_messages,
+        open_control=args.open_control,
     )

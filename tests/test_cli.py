@@ -35,6 +35,8 @@ def test_environment_configures_everything() -> None:
         "INFOBIP_SIM_MAX_BODY_BYTES": "2048",
         "INFOBIP_SIM_RATE_LIMITS": "off",
         "INFOBIP_SIM_SEED": "42",
+        "INFOBIP_SIM_DB": "/data/simulator.db",
+        "INFOBIP_SIM_MAX_MESSAGES": "5000",
     }
     settings = load_settings([], env=env)
     assert (settings.host, settings.port) == ("0.0.0.0", 9000)
@@ -43,6 +45,7 @@ def test_environment_configures_everything() -> None:
     assert settings.clock == ClockSpec("scaled", 60.0)
     assert (settings.log_level, settings.max_body_bytes) == ("DEBUG", 2048)
     assert (settings.rate_limits, settings.seed) == (False, 42)
+    assert (settings.db, settings.max_messages) == ("/data/simulator.db", 5000)
 
 
 def test_flags_win_over_the_environment() -> None:
@@ -55,7 +58,8 @@ def test_flags_win_over_the_environment() -> None:
 @pytest.mark.parametrize(
     ("env", "argv"),
     [({"INFOBIP_SIM_PORT": "abc"}, []), ({"INFOBIP_SIM_CLOCK": "fast"}, []),
-     ({}, ["--clock", "scaled:0"]), ({"INFOBIP_SIM_RATE_LIMITS": "maybe"}, [])],
+     ({}, ["--clock", "scaled:0"]), ({"INFOBIP_SIM_RATE_LIMITS": "maybe"}, []),
+     ({"INFOBIP_SIM_MAX_MESSAGES": "0"}, []), ({}, ["--max-messages", "many"])],
 )  # fmt: skip
 def test_bad_values_exit_with_a_usage_error(env: dict[str, str], argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exited:
@@ -77,6 +81,8 @@ def test_help_explains_every_option_and_its_variable() -> None:
         ("--max-body-bytes", "INFOBIP_SIM_MAX_BODY_BYTES"),
         ("--rate-limits", "INFOBIP_SIM_RATE_LIMITS"),
         ("--seed", "INFOBIP_SIM_SEED"),
+        ("--db", "INFOBIP_SIM_DB"),
+        ("--max-messages", "INFOBIP_SIM_MAX_MESSAGES"),
     ]:
         assert option in result.stdout and variable in result.stdout
 
@@ -105,7 +111,12 @@ def test_process_prints_its_url_serves_and_stops_cleanly(process: subprocess.Pop
     assert match, line
     url = match.group(1)
     with urllib.request.urlopen(f"{url}/healthz", timeout=5) as response:
-        assert json.load(response) == {"status": "ok", "clock": "manual", "mode": "open"}
+        assert json.load(response) == {
+            "status": "ok",
+            "clock": "manual",
+            "mode": "open",
+            "controlMode": "open",
+        }
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=10) == 0
 

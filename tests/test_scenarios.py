@@ -416,10 +416,12 @@ async def test_delete_and_reset_go_back_to_the_default(sim: Sim) -> None:
     assert shown["name"] == "default"
 
 
-async def test_any_account_can_be_changed_by_key(sim: Sim) -> None:
+async def test_only_the_account_itself_can_change_its_scenario(sim: Sim) -> None:
     path = "/simulator/accounts/somebody/scenario"
-    await sim.call("PUT", path, json={"name": "slow-delivery"})
+    await sim.call("PUT", path, json={"name": "slow-delivery"}, expect=403)
     somebody = sim.as_key("somebody")
+    assert (await somebody.call("GET", path))["name"] == "default"
+    await somebody.call("PUT", path, json={"name": "slow-delivery"})
     assert (await somebody.call("GET", path))["name"] == "slow-delivery"
 
 

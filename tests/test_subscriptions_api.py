@@ -22,6 +22,7 @@ from simulator.domain.subscriptions import (
     WebhookSecurity,
     WebhookTarget,
 )
+from simulator.store.memory import MemoryStore
 
 SMS = "/subscriptions/1/subscription/SMS"
 PROFILES = "/subscriptions/1/profiles"
@@ -562,7 +563,7 @@ PROFILE = Profile("P1", Webhook(HOOK))
 
 
 def registry_with(*subscriptions: Subscription, profile: Profile = PROFILE) -> SubscriptionRegistry:
-    registry = SubscriptionRegistry()
+    registry = SubscriptionRegistry(MemoryStore())
     registry.add_profile("acc", profile)
     for item in subscriptions:
         registry.add_subscription("acc", item)
@@ -666,7 +667,7 @@ def test_unknown_account_has_no_targets() -> None:
 
 
 def test_target_carries_the_profile_settings_and_security() -> None:
-    registry = SubscriptionRegistry()
+    registry = SubscriptionRegistry(MemoryStore())
     profile = Profile(
         "P1",
         Webhook(HOOK, "application/xml"),

@@ -2,22 +2,37 @@
 
 ``App <key>``, ``IBSSO <token>`` and ``Bearer <token>`` name the account by the key or token;
 ``Basic base64(user:password)`` names it by the user. In strict mode only configured keys (and
-``user:password`` pairs) are accepted.
+``user:password`` pairs) are accepted, on the Infobip API and the control API (``/simulator/``)
+alike. With ``open_control`` the control API authenticates as in open mode: any key names its
+own account, except that a key naming a configured account (a configured key, or the user of a
+configured ``user:password``) must still be that account's configured secret.
+
+A path that names an account (``/simulator/accounts/{key}/...``) serves the caller's own account
+only: another one answers 403, whatever the mode.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from ..domain.errors import Unauthorized
+from ..domain.errors import DomainError, Unauthorized
 from .request import ACCOUNT
 
 _TOKEN_SCHEMES = frozenset({"app", "ibsso", "bearer"})
+ACCOUNT_PARAMETER = "key"
+"""The path parameter of the routes that name an account (``/simulator/accounts/{key}/...``)."""
+
+
+class Forbidden(DomainError):
+    http_status = 403
+    error_code = "E403"
+    message_id = "FORBIDDEN"
+    text = "A key can only name its own account"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,19 +64,33 @@ def parse_authorization(header: str | None) -> Credentials:
     raise Unauthorized()
 
 
+def _configured_accounts(keys: frozenset[str]) -> frozenset[str]:
+    """Accounts the configured keys name: each key itself and the user of a ``user:password``."""
+    users = {key.partition(":")[0] for key in keys if ":" in key}
+    return keys | users
+
+
 @dataclass(frozen=True, slots=True)
 class Authenticator:
-    """Open mode when ``keys`` is empty, strict mode otherwise."""
+    """Open mode when ``keys`` is empty, strict mode otherwise; ``open_control`` opens the
+    control API of a strict simulator (see the module's docstring)."""
 
     keys: frozenset[str] = frozenset()
+    open_control: bool = False
+    _accounts: frozenset[str] = field(init=False, repr=False, compare=False)
 
-    def account(self, credentials: Credentials) -> str:
-        if self.keys and credentials.secret not in self.keys:
-            raise Unauthorized()
-        return credentials.account
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_accounts", _configured_accounts(self.keys))
 
-    def from_header(self, header: str | None) -> str:
-        return self.account(parse_authorization(header))
+    def account(self, credentials: Credentials, control: bool = False) -> str:
+        if not self.keys or credentials.secret in self.keys:
+            return credentials.account
+        if control and self.open_control and credentials.account not in self._accounts:
+            return credentials.account
+        raise Unauthorized()
+
+    def from_header(self, header: str | None, control: bool = False) -> str:
+        return self.account(parse_authorization(header), control)
 
     def from_user_password(self, username: str, password: str) -> str:
         """``/sms/1/text/query`` carries Basic-style credentials in its query string."""
@@ -69,20 +98,33 @@ class Authenticator:
 
 
 def auth_middleware(
-    authenticator: Authenticator, public_paths: frozenset[str], public_prefixes: tuple[str, ...]
+    authenticator: Authenticator,
+    public_paths: frozenset[str],
+    public_prefixes: tuple[str, ...],
+    control_prefix: str = "/simulator/",
 ) -> Middleware:
     """Put the caller's account on every request to a route that needs one.
 
     Unmatched paths (404/405), ``public_paths`` and paths under ``public_prefixes`` pass through
-    untouched, so that an unknown path answers 404 rather than 401.
+    untouched, so that an unknown path answers 404 rather than 401. Paths under
+    ``control_prefix`` are the control API (opened by ``Authenticator.open_control``).
     """
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        unmatched = request.match_info.http_exception is not None
+        match_info = request.match_info
         path = request.path
-        if not unmatched and path not in public_paths and not path.startswith(public_prefixes):
-            request[ACCOUNT] = authenticator.from_header(request.headers.get("Authorization"))
+        if (
+            match_info.http_exception is None
+            and path not in public_paths
+            and not path.startswith(public_prefixes)
+        ):
+            header = request.headers.get("Authorization")
+            account = authenticator.from_header(header, path.startswith(control_prefix))
+            named = match_info.get(ACCOUNT_PARAMETER)
+            if named is not None and named != account:
+                raise Forbidden()
+            request[ACCOUNT] = account
         return await handler(request)
 
     return middleware

@@ -78,3 +78,6 @@ class HealthBody(Wire):
     status: str
     clock: str
     mode: str
+    """``strict``: only the configured keys are accepted (``--api-key``); ``open``: any key."""
+    control_mode: str
+    """The same for the control API (``/simulator/``): ``open`` also with ``--open-control``."""

@@ -15,18 +15,15 @@ faults, rate-limit windows, the catcher's hooks (they belong to no account).
 Messages keep their virtual times: imported into a simulator whose clock is far from the
 exported one, they may fall outside the 48-hour window of logs and reports. A message whose id
 the account already has is replaced; a subscription, profile or security setting whose id it
-already has fails the import (400) before anything changes. The encoding is generic: every
-domain dataclass is written as its fields plus ``"@type"`` (its class name), statuses and
-errors by name, so the format follows the domain model.
+already has fails the import (400) before anything changes. The encoding is the generic one of
+:mod:`simulator.store.codec` (the durable store's too): every domain dataclass is written as its
+fields plus ``"@type"`` (its class name), statuses and errors by name, so the format follows the
+domain model.
 """
 
 from __future__ import annotations
 
-import sys
-import types
-import typing
 from collections.abc import Callable
-from dataclasses import fields, is_dataclass
 from typing import Any, Literal, TypeVar
 
 from aiohttp import web
@@ -37,126 +34,15 @@ from ..api.models.subscriptions import CHANNEL_EVENTS
 from ..api.request import read_json
 from ..api.responses import wire_response
 from ..api.subscriptions import subscriptions_key
-from ..domain import messages as message_types
 from ..domain import subscriptions as subscription_types
-from ..domain import windows as window_types
 from ..domain.errors import InvalidRequest, Violation
-from ..domain.messages import Message, Transition
+from ..domain.messages import Message
 from ..domain.statuses import ErrorCode, Status, error, status
 from ..keys import outbound_key, outbox_key
+from ..store.codec import dataclass_of, encode, message_of, message_record
 from .models import ClockBody
 from .routes import clock_body
 from .webhooks import EntryBody, entry_body
-
-TAG = "@type"
-"""The key naming a dataclass in the encoding (``type`` is a field of some of them)."""
-
-KNOWN: dict[str, type] = {
-    name: value
-    for module in (message_types, subscription_types, window_types)
-    for name, value in vars(module).items()
-    if isinstance(value, type) and is_dataclass(value)
-}
-"""The dataclasses a document may name: messages, subscriptions, delivery windows."""
-
-
-def encode(value: Any) -> Any:
-    """JSON-ready: dataclasses as ``{"@type": name, field: ...}`` (fields set at creation only),
-    statuses and errors by name, tuples and sets as lists."""
-    if isinstance(value, Status | ErrorCode):
-        return value.name
-    if is_dataclass(value) and not isinstance(value, type):
-        encoded = {f.name: encode(getattr(value, f.name)) for f in fields(value) if f.init}
-        return {TAG: type(value).__name__, **encoded}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [encode(item) for item in value]
-    if isinstance(value, dict):
-        return {key: encode(item) for key, item in value.items()}
-    return value
-
-
-def decode(hint: Any, raw: Any) -> Any:
-    """The inverse of :func:`encode`, led by the type hint of where the value goes."""
-    if isinstance(raw, dict) and TAG in raw:
-        return _dataclass(raw)
-    if raw is None:
-        return None
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (types.UnionType, typing.Union):
-        if isinstance(raw, str) and Status in args:
-            return status(raw)
-        if isinstance(raw, str) and ErrorCode in args:
-            return error(raw)
-        if isinstance(raw, list):
-            return decode(next(a for a in args if typing.get_origin(a) is not None), raw)
-        return raw
-    if hint is Status:
-        return status(raw)
-    if hint is ErrorCode:
-        return error(raw)
-    if origin is tuple:
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(decode(args[0], item) for item in raw)
-        return tuple(decode(arg, item) for arg, item in zip(args, raw, strict=True))
-    if origin in (list, set, frozenset):
-        return origin(decode(args[0], item) for item in raw)
-    return raw
-
-
-def _dataclass(raw: dict[str, Any]) -> Any:
-    cls = KNOWN.get(raw[TAG])
-    if cls is None:
-        raise ValueError(f"unknown type {raw[TAG]!r}")
-    hints = typing.get_type_hints(cls)
-    values = {
-        f.name: decode(hints[f.name], raw[f.name]) for f in fields(cls) if f.init and f.name in raw
-    }
-    return cls(**values)
-
-
-# Messages: a slotted class, not a dataclass
-
-
-def message_record(message: Message) -> dict[str, Any]:
-    return {
-        "id": message.id,
-        "bulkId": message.bulk_id,
-        "to": message.to,
-        "spec": encode(message.spec),
-        "sentAt": message.sent_at,
-        "mccMnc": message.mcc_mnc,
-        "pricePerPart": message.price_per_part,
-        "status": message.status.name,
-        "error": message.error.name,
-        "doneAt": message.done_at,
-        "history": [[t.at, t.status.name] for t in message.history],
-        "path": encode(message.path),
-        "step": message.step,
-    }
-
-
-def message_of(record: dict[str, Any]) -> Message:
-    history = [Transition(at, status(name)) for at, name in record["history"]]
-    message = Message(
-        seq=0,
-        id=record["id"],
-        bulk_id=record["bulkId"],
-        to=record["to"],
-        spec=_dataclass(record["spec"]),
-        sent_at=record["sentAt"],
-        accepted_at=history[0].at,
-        mcc_mnc=record["mccMnc"],
-        price_per_part=record["pricePerPart"],
-        initial=history[0].status,
-        path=decode(tuple[message_types.Step, ...], record["path"]),
-    )
-    message.status = status(record["status"])
-    message.error = error(record["error"])
-    message.done_at = record["doneAt"]
-    message.history = history
-    message.step = record["step"]
-    return message
-
 
 # The document
 
@@ -198,17 +84,12 @@ class Imported(Wire):
 
 
 def _queued_reports(request: web.Request, account: str) -> list[QueuedReport]:
-    """The pull queue, oldest first. The store has no read-only listing: every report is taken
-    and put back in the same order, which leaves the queue as it was."""
-    store = request.config_dict[outbound_key].store
-    taken = store.take_reports(account, lambda _report: True, sys.maxsize)
-    for report in taken:
-        store.add_report(account, report)
+    """The pull queue, oldest first, left as it is."""
     return [
         QueuedReport(
             message_id=r.message.id, status=r.status.name, error=r.error.name, done_at=r.done_at
         )
-        for r in taken
+        for r in request.config_dict[outbound_key].store.queued_reports(account)
     ]
 
 
@@ -286,10 +167,10 @@ async def import_state(request: web.Request) -> web.Response:
     document = await read_json(request, AccountState)
     messages = _decoded(document.messages, message_of, Message, "messages")
     parts = document.subscriptions
-    security = _decoded(parts.security, _dataclass, subscription_types.Security, "security")
-    profiles = _decoded(parts.profiles, _dataclass, subscription_types.Profile, "profiles")
+    security = _decoded(parts.security, dataclass_of, subscription_types.Security, "security")
+    profiles = _decoded(parts.profiles, dataclass_of, subscription_types.Profile, "profiles")
     subscriptions = _decoded(
-        parts.subscriptions, _dataclass, subscription_types.Subscription, "subscriptions"
+        parts.subscriptions, dataclass_of, subscription_types.Subscription, "subscriptions"
     )
     queued = _queues(document.reports, {m.id for m in messages})
     clashes = _clashes(request, account, security, profiles, subscriptions)

@@ -16,8 +16,9 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Literal
+from typing import Any, Literal
 
+from ..store.base import Store
 from .errors import InvalidRequest, NotFound
 from .messages import Message
 from .scheduler import Scheduler
@@ -71,11 +72,24 @@ class Bulk:
     """Earliest time the speed limit lets the next group go."""
     closed_at: float | None = None
 
+    def record(self) -> dict[str, Any]:
+        """The durable snapshot: held messages by id, with the time each is due."""
+        limit = [self.limit.amount, self.limit.per_seconds] if self.limit else None
+        return {
+            "sendAt": self.send_at,
+            "limit": limit,
+            "queue": [[m.id, m.sent_at] for m in self.queue],
+            "status": self.status,
+            "pacedUntil": self.paced_until,
+            "closedAt": self.closed_at,
+        }
+
 
 @dataclass
 class BulkBook:
     """The bulks of every account."""
 
+    store: Store
     scheduler: Scheduler
     release: MessageAction
     cancel: MessageAction
@@ -94,7 +108,31 @@ class BulkBook:
             self._plan(bulk, now)
         else:
             self._close(bulk, "FAILED", now)
+        self._save(bulk)
         return bulk
+
+    def _save(self, bulk: Bulk) -> None:
+        self.store.save("bulk", bulk.account, bulk.id, bulk)
+
+    def held(self) -> set[str]:
+        """Ids of the messages that bulks hold."""
+        return {m.id for bulk in self._bulks.values() for m in bulk.queue}
+
+    def restore(self, account: str, bulk_id: str, record: dict[str, Any]) -> None:
+        """Take back a kept bulk (after a restart) and plan its next tick."""
+        queue: deque[Message] = deque()
+        for message_id, due in record["queue"]:
+            message = self.store.get_message(account, message_id)
+            if message is not None:
+                message.sent_at = due
+                queue.append(message)
+        limit = SpeedLimit(*record["limit"]) if record["limit"] else None
+        bulk = Bulk(bulk_id, account, record["sendAt"], limit, queue, record["status"])
+        bulk.paced_until = record["pacedUntil"]
+        bulk.closed_at = record["closedAt"]
+        self._bulks[account, bulk_id] = bulk
+        if queue and bulk.status in ("PENDING", "PROCESSING"):
+            self._plan(bulk, self.scheduler.clock.now())
 
     def get(self, account: str, bulk_id: str) -> Bulk:
         bulk = self._bulks.get((account, bulk_id))
@@ -112,6 +150,7 @@ class BulkBook:
             message.sent_at = send_at
         if bulk.status == "PENDING":
             self._plan(bulk, self.scheduler.clock.now())
+        self._save(bulk)
         return bulk
 
     def set_status(self, account: str, bulk_id: str, wanted: BulkStatus) -> Bulk:
@@ -132,6 +171,7 @@ class BulkBook:
         else:  # resume
             bulk.status = "PENDING"
             self._plan(bulk, now)
+        self._save(bulk)
         return bulk
 
     def _plan(self, bulk: Bulk, now: float) -> None:
@@ -156,6 +196,7 @@ class BulkBook:
             released += 1
         if bulk.limit and released == room:
             bulk.paced_until = now + bulk.limit.per_seconds
+        self._save(bulk)
         if not bulk.queue:
             self._close(bulk, "FINISHED", now)
             return
@@ -174,6 +215,7 @@ class BulkBook:
         for key, bulk in list(self._bulks.items()):
             if bulk.closed_at is not None and bulk.closed_at < before:
                 del self._bulks[key]
+                self.store.save("bulk", bulk.account, bulk.id, None)
 
     def reset(self, account: str | None = None) -> None:
         for key in [k for k in self._bulks if account is None or k[0] == account]:

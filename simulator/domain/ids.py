@@ -8,7 +8,7 @@ import random
 class IdGenerator:
     """Message ids (UUID-like, as v3 returns them) and numeric bulk ids (as v2 returns them)."""
 
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(self, seed: int | str | None = None) -> None:
         self._random = random.Random(seed)
 
     def message_id(self) -> str:

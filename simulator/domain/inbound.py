@@ -16,6 +16,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..store.base import Store
 from .fakes import Fakes
 from .ids import IdGenerator
 from .notifications import Notifier, Route, TargetFinder
@@ -94,19 +95,27 @@ BodyRenderer = Callable[[list[InboundMessage], int, str], bytes]
 class KeywordBook:
     """Keywords registered per account and receiving number (stored upper-case)."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: Store) -> None:
+        self._store = store
         self._accounts: dict[str, dict[str, set[str]]] = {}
 
     def add(self, account: str, number: str, keyword: str) -> None:
         numbers = self._accounts.setdefault(account, {})
         numbers.setdefault(normalized(number), set()).add(keyword.upper())
+        self._store.save("keywords", account, "", self.all(account))
 
     def remove(self, account: str, number: str, keyword: str) -> bool:
         keywords = self._accounts.get(account, {}).get(normalized(number), set())
         if keyword.upper() not in keywords:
             return False
         keywords.discard(keyword.upper())
+        self._store.save("keywords", account, "", self.all(account))
         return True
+
+    def restore(self, account: str, pairs: list[list[str]]) -> None:
+        """Take back an account's kept ``[number, keyword]`` pairs (after a restart)."""
+        for number, keyword in pairs:
+            self._accounts.setdefault(account, {}).setdefault(number, set()).add(keyword)
 
     def all(self, account: str) -> list[tuple[str, str]]:
         numbers = self._accounts.get(account, {})
@@ -129,8 +138,10 @@ class KeywordBook:
 
 @dataclass
 class Inbound:
-    """Inbound messages of every account: receive, push or queue, pull once."""
+    """Inbound messages of every account: receive, push or queue, pull once. Queued messages
+    and arrival counts are kept in the store as they change."""
 
+    store: Store
     scheduler: Scheduler
     ids: IdGenerator
     notifier: Notifier
@@ -138,12 +149,15 @@ class Inbound:
     find_targets: TargetFinder
     render: BodyRenderer
     fakes: Fakes
-    keywords: KeywordBook = field(default_factory=KeywordBook)
+    keywords: KeywordBook = field(init=False)
     listeners: list[Callable[[str, InboundMessage], None]] = field(default_factory=list)
     """Told ``listener(account, message)`` of every arrival (the wait API, the live page)."""
     _received: dict[str, int] = field(default_factory=dict)
     _queues: dict[str, list[InboundMessage]] = field(default_factory=dict)
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        self.keywords = KeywordBook(self.store)
 
     def receive(self, account: str, spec: InboundSpec) -> InboundMessage:
         """Store an arriving message: pushed to subscribers, else queued for pulling."""
@@ -160,9 +174,11 @@ class Inbound:
         )
         if not routes:
             self._queues.setdefault(account, []).append(message)
+            self.store.save("inbound", account, str(message.seq), message)
         for route in routes:
             self._push(account, route, message)
         self._received[account] = self._received.get(account, 0) + 1
+        self.store.save("inbound-count", account, "", self._received[account])
         for listener in self.listeners:
             listener(account, message)
         return message
@@ -210,7 +226,25 @@ class Inbound:
                 kept.append(message)
                 pending += 1
         self._queues[account] = kept
+        self._forget(account, taken)
         return InboxPage(taken, pending)
+
+    def _forget(self, account: str, messages: list[InboundMessage]) -> None:
+        for message in messages:
+            self.store.save("inbound", account, str(message.seq), None)
+
+    def restore(self, account: str, messages: list[InboundMessage], received: int) -> None:
+        """Take back an account's kept queue and arrival count (after a restart)."""
+        self._queues[account] = messages
+        self._received[account] = received
+        last = max((m.seq for m in messages), default=0)
+        self._seq = itertools.count(max(last + 1, next(self._seq)))
+
+    def prune(self, before: float) -> None:
+        """Forget queued messages received before ``before``."""
+        for account, queue in self._queues.items():
+            self._queues[account] = [m for m in queue if m.received_at >= before]
+            self._forget(account, [m for m in queue if m.received_at < before])
 
     def pending(self, account: str) -> int:
         return len(self._fresh(account))
@@ -218,8 +252,9 @@ class Inbound:
     def _fresh(self, account: str) -> list[InboundMessage]:
         """The account's queue without what is older than the retention (forgotten now)."""
         since = self.scheduler.clock.now() - RETENTION_SECONDS
-        queue = [m for m in self._queues.get(account, []) if m.received_at >= since]
-        self._queues[account] = queue
+        queue = self._queues.get(account, [])
+        self._forget(account, [m for m in queue if m.received_at < since])
+        queue = self._queues[account] = [m for m in queue if m.received_at >= since]
         return queue
 
     def reset(self, account: str | None = None) -> None:

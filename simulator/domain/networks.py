@@ -76,7 +76,7 @@ def network_of(number: str) -> Network:
 
 @lru_cache(maxsize=1024)
 def _by_calling_code(prefix: str) -> Network | None:
-    if not prefix.isdigit():
+    if not (prefix.isascii() and prefix.isdigit()):  # '²'.isdigit() is true
         return None
     regions = COUNTRY_CODE_TO_REGION_CODE.get(int(prefix))
     if not regions:

@@ -134,6 +134,12 @@ class Notifier:
         if len(bucket) >= route.max_bucket:
             self._flush(key)
 
+    def flush_all(self) -> None:
+        """Turn every bucket still filling into its push now (before a durable commit, so no
+        report is left between its message and its outbox entry)."""
+        for key in list(self._buckets):
+            self._flush(key)
+
     def _flush(self, key: _BucketKey) -> None:
         reports = self._buckets.pop(key, None)
         if not reports:

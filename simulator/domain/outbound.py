@@ -147,7 +147,7 @@ class Outbound:
     links: LinkBook = field(init=False)
 
     def __post_init__(self) -> None:
-        self.bulks = BulkBook(self.scheduler, self._release, self._cancel)
+        self.bulks = BulkBook(self.store, self.scheduler, self._release, self._cancel)
         self.links = LinkBook(self.ids)
 
     def submit(self, account: str, submission: Submission) -> Accepted:
@@ -245,8 +245,7 @@ class Outbound:
         if hold or not message.path:
             return message
         if spec.window is None:
-            due = message.sent_at + message.path[0].delay
-            self.scheduler.at(due, partial(self._step, account, message))
+            self._plan_next(account, message)
         else:
             self._launch(account, message, now)
         return message
@@ -273,6 +272,7 @@ class Outbound:
             message.sent_at = opens
             if validity is not None:
                 message.path = expire(message.path, due_at + validity - opens)
+        self.store.update_message(account, message)
         first = max(now, message.sent_at + message.path[0].delay)
         self.scheduler.at(first, partial(self._step, account, message))
 
@@ -296,8 +296,12 @@ class Outbound:
         self.store.update_message(account, message)
         self._reached(account, message)
         if message.step < len(message.path):
-            due = message.sent_at + message.path[message.step].delay
-            self.scheduler.at(due, partial(self._step, account, message))
+            self._plan_next(account, message)
+
+    def _plan_next(self, account: str, message: Message) -> None:
+        """Plan the message's next step of its path."""
+        due = message.sent_at + message.path[message.step].delay
+        self.scheduler.at(due, partial(self._step, account, message))
 
     def _reached(self, account: str, message: Message) -> None:
         """A message reached a status: push or queue its report, tell listeners.
@@ -350,24 +354,28 @@ class Outbound:
             report = Report(next(self._seq), message, reached, problem, done_at)
             self.store.add_report(account, report)
         if not message.is_final and message.step < len(message.path):
-            due = message.sent_at + message.path[message.step].delay
-            self.scheduler.at(due, partial(self._step, account, message))
+            self._plan_next(account, message)
 
-    def prune(self) -> int:
-        """Forget what is older than the 48-hour retention."""
-        before = self.scheduler.clock.now() - RETENTION_SECONDS
+    def resume(self) -> None:
+        """After a restart on a durable store: number on after the kept messages and reports,
+        and plan what is left of every message's path (a bulk's held messages wait for it)."""
+        held = self.bulks.held()
+        last = 0
+        for account in self.store.accounts():
+            for report in self.store.queued_reports(account):
+                last = max(last, report.seq)
+            for message in self.store.messages(account):
+                last = max(last, message.seq)
+                if message.is_final or message.step >= len(message.path) or message.id in held:
+                    continue
+                self._plan_next(account, message)
+        self._seq = itertools.count(last + 1)
+
+    def prune(self, before: float) -> int:
+        """Forget messages, reports, bulks and links older than ``before``."""
         self.bulks.prune(before)
         self.links.prune(before)
         return self.store.prune(before)
-
-    def keep_pruning(self, every: float = 3600.0) -> None:
-        """Prune now and then every ``every`` virtual seconds, for as long as the scheduler runs."""
-
-        def job() -> None:
-            self.prune()
-            self.scheduler.after(every, job)
-
-        self.scheduler.after(every, job)
 
     def reset(self, account: str | None = None) -> None:
         """Forget one account's messages, reports, bulks and links, or every account's."""

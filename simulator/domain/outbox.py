@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Literal, Protocol
 
+from ..store.base import Store
 from .ids import IdGenerator
 from .scheduler import Scheduler
 
@@ -85,8 +86,10 @@ EntryListener = Callable[[OutboxEntry], None]
 
 @dataclass
 class Outbox:
-    """Entries of every account, keyed by id, in creation order."""
+    """Entries of every account, keyed by id, in creation order; each kept in the store as it
+    changes, so a durable store resumes pending deliveries after a restart (:meth:`restore`)."""
 
+    store: Store
     scheduler: Scheduler
     sender: Sender
     ids: IdGenerator
@@ -113,7 +116,25 @@ class Outbox:
 
     def _schedule(self, entry: OutboxEntry, when: float) -> None:
         entry.next_attempt_at = when
+        self.store.save("outbox", entry.account, entry.id, entry)
         self.scheduler.at(when, partial(self._attempt, entry, entry.cycle))
+
+    def restore(self, entry: OutboxEntry) -> None:
+        """Take back a kept entry (after a restart). A pending one is attempted when it was due,
+        at once if that time has passed (also when the process stopped during the attempt),
+        and then goes on with its retry schedule."""
+        self._entries[entry.id] = entry
+        if entry.state == "pending":
+            self._schedule(entry, entry.next_attempt_at or self.scheduler.clock.now())
+
+    def prune(self, before: float) -> None:
+        """Forget settled entries whose last attempt was before ``before``."""
+        for entry_id, entry in list(self._entries.items()):
+            last = entry.attempts[-1].at if entry.attempts else entry.created_at
+            if entry.state != "pending" and last < before:
+                del self._entries[entry_id]
+                self.store.save("outbox", entry.account, entry_id, None)
+        self._recent = {url: times for url, times in self._recent.items() if times[-1] >= before}
 
     async def _attempt(self, entry: OutboxEntry, cycle: int) -> None:
         if entry.cycle != cycle or entry.state != "pending":
@@ -135,6 +156,7 @@ class Outbox:
             self._schedule(entry, self.scheduler.clock.now() + delay)
         else:
             entry.state = "dead"
+        self.store.save("outbox", entry.account, entry.id, entry)
         for listener in self.listeners:
             listener(entry)
 

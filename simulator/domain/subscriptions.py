@@ -25,8 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from ..store.base import Store
 from .errors import InvalidRequest, NotFound, Violation
 
 SMS = "SMS"
@@ -185,10 +186,13 @@ T = TypeVar("T")
 class _Table(Generic[T]):
     """One kind of item of one account, by ID, in creation order (an update keeps the place)."""
 
-    def __init__(self, label: str, id_field: str, key: Callable[[T], str]) -> None:
+    def __init__(
+        self, label: str, id_field: str, key: Callable[[T], str], changed: Callable[[], None]
+    ) -> None:
         self.label = label
         self.id_field = id_field
         self.key = key
+        self.changed = changed
         self._items: dict[str, T] = {}
 
     def __iter__(self) -> Iterator[T]:
@@ -214,6 +218,7 @@ class _Table(Generic[T]):
     def put(self, item: T) -> T:
         """Create or replace ``item``."""
         self._items[self.key(item)] = item
+        self.changed()
         return item
 
     def add(self, item: T) -> T:
@@ -227,16 +232,27 @@ class _Table(Generic[T]):
     def remove(self, item_id: str) -> T:
         item = self.get(item_id)
         del self._items[item_id]
+        self.changed()
         return item
 
 
 class _Account:
-    def __init__(self) -> None:
-        self.securities = _Table[Security]("Security settings", "authId", lambda s: s.auth_id)
-        self.profiles = _Table[Profile]("Profile", "profileId", lambda p: p.profile_id)
-        self.subscriptions = _Table[Subscription](
-            "Subscription", "subscriptionId", lambda s: s.subscription_id
+    def __init__(self, changed: Callable[[], None]) -> None:
+        self.securities = _Table[Security](
+            "Security settings", "authId", lambda s: s.auth_id, changed
         )
+        self.profiles = _Table[Profile]("Profile", "profileId", lambda p: p.profile_id, changed)
+        self.subscriptions = _Table[Subscription](
+            "Subscription", "subscriptionId", lambda s: s.subscription_id, changed
+        )
+
+    def record(self) -> dict[str, Any]:
+        """The durable snapshot of the account's three tables."""
+        return {
+            "security": list(self.securities),
+            "profiles": list(self.profiles),
+            "subscriptions": list(self.subscriptions),
+        }
 
 
 class SubscriptionRegistry:
@@ -246,11 +262,35 @@ class SubscriptionRegistry:
     security settings: those are created, or replace existing items of the same ID.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, store: Store) -> None:
+        self._store = store
         self._accounts: dict[str, _Account] = {}
 
     def _of(self, account: str) -> _Account:
-        return self._accounts.setdefault(account, _Account())
+        state = self._accounts.get(account)
+        if state is None:
+            state = self._accounts[account] = _Account(lambda: self._saved(account))
+        return state
+
+    def _saved(self, account: str) -> None:
+        """Every change is kept in the store (a durable store writes the account's tables)."""
+        self._store.save("subscriptions", account, "", self._accounts[account])
+
+    def restore(
+        self,
+        account: str,
+        security: list[Security],
+        profiles: list[Profile],
+        subscriptions: list[Subscription],
+    ) -> None:
+        """Take back an account's kept tables (after a restart)."""
+        state = self._of(account)
+        for item in security:
+            state.securities.put(item)
+        for profile in profiles:
+            state.profiles.put(profile)
+        for subscription in subscriptions:
+            state.subscriptions.put(subscription)
 
     def reset(self, account: str | None = None) -> None:
         if account is None:
