@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -69,6 +69,19 @@ class Sim:
 
     async def message(self, message_id: str) -> Any:
         return await self.call("GET", f"/simulator/messages/{message_id}")
+
+
+def app_routes(app: web.Application) -> Iterator[tuple[str, str]]:
+    """(method, path pattern) of every route, sub-applications included; HEAD comes with GET
+    and is left out; a route for any method has the method ``*``."""
+    for resource in app.router.resources():
+        sub = getattr(resource, "_app", None)
+        if sub is not None:
+            yield from app_routes(sub)
+            continue
+        for route in resource:
+            if route.method != "HEAD":
+                yield route.method, resource.canonical
 
 
 @pytest.fixture

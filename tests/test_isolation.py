@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from aiohttp.web_urldispatcher import StaticResource
+from conftest import app_routes
 
 from simulator.app import create_app
 from simulator.domain.clock import ClockSpec
@@ -459,22 +459,8 @@ async def test_the_live_stream_carries_only_the_callers_events(world: World) -> 
 # Every route is covered
 
 
-def routes(app: web.Application) -> Iterator[tuple[str, str]]:
-    """(method, pattern) of every route, sub-applications included; HEAD comes with GET."""
-    for resource in app.router.resources():
-        sub = getattr(resource, "_app", None)
-        if sub is not None:
-            yield from routes(sub)
-        elif isinstance(resource, StaticResource):
-            yield "GET", resource.canonical + "/{filename}"
-        else:
-            for route in resource:
-                if route.method != "HEAD":
-                    yield route.method, resource.canonical
-
-
 def test_every_route_is_covered() -> None:
-    served = set(routes(create_app(Settings(clock=ClockSpec("manual")))))
+    served = set(app_routes(create_app(Settings(clock=ClockSpec("manual")))))
     cases = {c.key for c in CASES}
     assert sorted(served - cases - NO_ACCOUNT.keys() - ELSEWHERE.keys()) == []
     assert sorted((cases | NO_ACCOUNT.keys() | ELSEWHERE.keys()) - served) == []

@@ -3,12 +3,9 @@ its schemas those of the pydantic models, and real answers valid against it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from aiohttp import web
-from aiohttp.web_urldispatcher import StaticResource
-from conftest import Sim
+from conftest import Sim, app_routes
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
@@ -22,21 +19,6 @@ async def document(sim: Sim) -> Any:
     return await response.json()
 
 
-def routes(app: web.Application) -> Iterator[tuple[str, str]]:
-    """(method, path) of every route, sub-applications included (HEAD comes with GET)."""
-    for resource in app.router.resources():
-        sub = getattr(resource, "_app", None)
-        if sub is not None:
-            yield from routes(sub)
-        elif isinstance(resource, StaticResource):
-            yield "GET", resource.canonical + "/{filename}"
-        else:
-            for route in resource:
-                if route.method != "HEAD":
-                    method = "POST" if route.method == "*" else route.method
-                    yield method, resource.canonical
-
-
 async def test_the_document_is_valid_openapi_3_1(sim: Sim) -> None:
     doc = await document(sim)
     assert doc["openapi"] == "3.1.0"
@@ -48,7 +30,7 @@ async def test_every_route_is_documented_and_nothing_else(sim: Sim) -> None:
     documented = {
         (method.upper(), path) for path, methods in doc["paths"].items() for method in methods
     }
-    served = set(routes(create_app()))
+    served = {("POST" if m == "*" else m, p) for m, p in app_routes(create_app())}
     assert served - documented == set(), "routes missing from simulator/control/openapi.py"
     assert documented - served == set(), "documented routes the simulator does not serve"
 
