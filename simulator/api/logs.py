@@ -49,7 +49,7 @@ def decode_cursor(cursor: str) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         name, _, seq = text.partition(":")
-        if name == "seq" and seq.isdigit():
+        if name == "seq" and seq.isascii() and seq.isdigit() and len(seq) <= 18:
             return int(seq)
     except (binascii.Error, UnicodeDecodeError):
         pass

@@ -50,6 +50,7 @@ from ..api.models.send_v2 import (
 )
 from ..api.models.send_v3 import QuerySendV3, SendRequestV3, SendResponseV3
 from ..api.models.subscriptions import (
+    CHANNEL_EVENTS,
     IdOnlyProfileResponse,
     IdOnlySecurityResponse,
     IdOnlySubscriptionResponse,
@@ -101,7 +102,8 @@ Tag = Literal[
 @dataclass(frozen=True, slots=True)
 class Op:
     """One operation: ``response`` is the JSON model of a success (None: described by
-    ``answers``, e.g. text); ``public``: no API key needed."""
+    ``answers``, e.g. text); ``public``: no API key needed; ``body_required``: False when the
+    body may be left out."""
 
     method: str
     path: str
@@ -113,6 +115,7 @@ class Op:
     status: int = 200
     answers: str = "application/json"
     public: bool = False
+    body_required: bool = True
 
 
 def _infobip() -> list[Op]:
@@ -227,7 +230,7 @@ def _control() -> list[Op]:
         Op("DELETE", "/simulator/keywords/{number}/{keyword}", "Remove a keyword", sim,
            KeywordBody),
         Op("POST", "/simulator/reset", "Forget the caller's account (or every account)", sim,
-           ResetResponse, body=ResetRequest),
+           ResetResponse, body=ResetRequest, body_required=False),
         Op("GET", "/simulator/accounts/{key}/scenario", "The scenario an account runs", sim,
            ScenarioBody),
         Op("PUT", "/simulator/accounts/{key}/scenario", "Assign a scenario", sim, ScenarioBody,
@@ -325,9 +328,19 @@ def _schemas(ops: list[Op]) -> tuple[Refs, dict[str, Any]]:
     return refs, top.get("$defs", {})
 
 
+_PATH_SCHEMAS: dict[str, dict[str, Any]] = {
+    "channel": {"type": "string", "enum": list(CHANNEL_EVENTS)},  # else 400
+}
+
+
 def _path_parameters(path: str) -> list[dict[str, Any]]:
     return [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": _PATH_SCHEMAS.get(name, {"type": "string"}),
+        }
         for name in re.findall(r"{(\w+)}", path)
     ]
 
@@ -373,7 +386,7 @@ def _operation(op: Op, refs: Refs, components: dict[str, Any]) -> dict[str, Any]
     if op.body is not None:
         body_schema = refs[(op.body, "validation")]
         operation["requestBody"] = {
-            "required": True,
+            "required": op.body_required,
             "content": {"application/json": {"schema": body_schema}},
         }
     if op.public:

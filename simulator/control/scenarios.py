@@ -182,8 +182,11 @@ async def clear_faults(request: web.Request) -> web.Response:
 
 async def delete_fault(request: web.Request) -> web.Response:
     fault_id = request.match_info["fault_id"]
-    removed = fault_id.isdigit() and request.config_dict[faults_key].remove(
-        account_of(request), int(fault_id)
+    removed = (
+        fault_id.isascii()
+        and fault_id.isdigit()
+        and len(fault_id) <= 18
+        and request.config_dict[faults_key].remove(account_of(request), int(fault_id))
     )
     if not removed:
         raise NotFound("Fault not found")

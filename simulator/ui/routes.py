@@ -15,6 +15,7 @@ from ..control.catcher import catcher_key
 from .live import Streams, events, streams_key
 
 STATIC = Path(str(resources.files("simulator.ui").joinpath("static")))
+_FILES = frozenset(path.name for path in STATIC.iterdir() if path.is_file())
 
 
 class HookSummary(Wire):
@@ -29,6 +30,15 @@ class HookList(Wire):
 
 async def index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "index.html")
+
+
+async def static_file(request: web.Request) -> web.FileResponse:
+    """``/ui/{filename}``: one of the page's files. Anything else is a 404 raised here, so it
+    gets the JSON error body (aiohttp's static route answers an empty octet-stream 404)."""
+    name = request.match_info["filename"]
+    if name not in _FILES:
+        raise web.HTTPNotFound()
+    return web.FileResponse(STATIC / name)
 
 
 async def docs(request: web.Request) -> web.FileResponse:
@@ -52,7 +62,7 @@ async def list_hooks(request: web.Request) -> web.Response:
 
 def setup_ui(app: web.Application) -> None:
     app.router.add_get("/", index)
-    app.router.add_static("/ui/", STATIC, append_version=False)
+    app.router.add_get("/ui/{filename}", static_file)
     app[streams_key] = Streams()
     app.on_shutdown.append(app[streams_key].close_all)
 

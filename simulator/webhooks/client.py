@@ -58,7 +58,7 @@ class HttpSender:
             timeout=timeout,
             allow_redirects=False,
         ) as response:
-            raw = await response.content.read(MAX_RESPONSE_BYTES)
+            raw = await _read_head(response.content)
         text = raw.decode("utf-8", "replace")
         return Outcome(
             status=response.status,
@@ -67,6 +67,18 @@ class HttpSender:
             response=text[:SNIPPET_CHARS],
             succeeded=accepted(push, response.status, text),
         )
+
+
+async def _read_head(content: aiohttp.StreamReader) -> bytes:
+    """The answer up to its end or ``MAX_RESPONSE_BYTES``, whichever comes first (one
+    ``read(n)`` returns only what has arrived so far: the first TCP segment or chunk)."""
+    raw = bytearray()
+    while len(raw) < MAX_RESPONSE_BYTES:
+        chunk = await content.read(MAX_RESPONSE_BYTES - len(raw))
+        if not chunk:
+            break
+        raw += chunk
+    return bytes(raw)
 
 
 def accepted(push: Push, status: int, body: str) -> bool:
