@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sqlite3
 import sys
 import urllib.request
 from collections.abc import Sequence
@@ -69,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level, settings.log_format)
     try:
         asyncio.run(serve(settings))
+    except sqlite3.Error as exc:
+        print(f"infobip-simulator: cannot use the database {settings.db}: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"infobip-simulator: cannot listen on {settings.host}:{settings.port}: {exc}",
               file=sys.stderr)  # fmt: skip

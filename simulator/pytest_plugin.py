@@ -81,14 +81,16 @@ class ServerThread:
 
         from .app import create_app
 
-        runner = web.AppRunner(create_app(self.settings), access_log=None)
+        runner: web.AppRunner | None = None
         try:
+            runner = web.AppRunner(create_app(self.settings), access_log=None)
             await runner.setup()
             await web.TCPSite(runner, self.settings.host, self.settings.port).start()
-        except Exception as exc:
+        except Exception as exc:  # a bad setting or a taken port: raised by start()
             self._error = exc
             self._ready.set()
-            await runner.cleanup()
+            if runner is not None:
+                await runner.cleanup()
             return
         port = runner.addresses[0][1]
         self.url = f"http://{self.settings.host}:{port}"

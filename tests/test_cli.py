@@ -10,6 +10,7 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -135,3 +136,19 @@ def test_a_taken_port_is_a_clean_error() -> None:
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_file_that_is_not_a_database_is_a_clean_error(tmp_path: Path) -> None:
+    db = tmp_path / "notes.txt"
+    db.write_text("not a database\n" * 100)
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "--port", "0", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 1
+    assert (
+        result.stderr
+        == f"infobip-simulator: cannot use the database {db}: file is not a database\n"
+    )

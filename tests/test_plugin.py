@@ -178,3 +178,9 @@ def test_remote(infobip_simulator):
 def test_a_server_that_cannot_start_says_why() -> None:
     with pytest.raises(RuntimeError, match="could not start"):
         ServerThread(Settings(host="203.0.113.1", port=0)).start()
+
+
+def test_a_database_that_cannot_be_opened_says_why_at_once(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-directory" / "simulator.db"
+    with pytest.raises(RuntimeError, match="could not start: unable to open database"):
+        ServerThread(Settings(db=str(missing))).start()
