@@ -94,9 +94,13 @@ class Children:
         self.pin = pin
         self.procs: list[tuple[subprocess.Popen[bytes], IO[bytes]]] = []
 
-    def start(self, name: str, argv: list[str], cwd: Path) -> subprocess.Popen[bytes]:
+    def start(
+        self, name: str, argv: list[str], cwd: Path, pin: list[str] | None = None
+    ) -> subprocess.Popen[bytes]:
+        """Start ``argv`` pinned with ``pin`` (default: this run's pin), logging to a file."""
         log = (self.logs / f"{name}-{len(self.procs)}.log").open("wb")
-        proc = subprocess.Popen([*self.pin, *argv], cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        prefix = self.pin if pin is None else pin
+        proc = subprocess.Popen([*prefix, *argv], cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         self.procs.append((proc, log))
         return proc
 

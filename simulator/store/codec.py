@@ -13,6 +13,7 @@ import base64
 import types
 import typing
 from dataclasses import fields, is_dataclass
+from functools import cache
 from typing import Any
 
 from ..domain import inbound as inbound_types
@@ -44,13 +45,19 @@ def encode(value: Any) -> Any:
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     if is_dataclass(value) and not isinstance(value, type):
-        encoded = {f.name: encode(getattr(value, f.name)) for f in fields(value) if f.init}
+        encoded = {name: encode(getattr(value, name)) for name in _init_fields(type(value))}
         return {TAG: type(value).__name__, **encoded}
     if isinstance(value, list | tuple | set | frozenset):
         return [encode(item) for item in value]
     if isinstance(value, dict):
         return {key: encode(item) for key, item in value.items()}
     return value
+
+
+@cache
+def _init_fields(cls: type) -> tuple[str, ...]:
+    """The fields set at creation (looked up once per class: the durable store encodes often)."""
+    return tuple(f.name for f in fields(cls) if f.init)
 
 
 def decode(hint: Any, raw: Any) -> Any:
