@@ -2,11 +2,11 @@
 
 Stored messages are long-lived objects. Left alone, every full collection walks all of them:
 pauses of hundreds of milliseconds once 100,000 messages are kept, which is the p99 latency of
-a busy simulator. Once a second the young generations are collected and what survived is moved
-to the permanent generation (``gc.freeze``), so collections only walk new objects. Collecting
-first matters: frozen cyclic garbage (a closed connection's transport, an exception's
-traceback) is otherwise kept until the next full collection, and a soak run then grew 6 MiB a
-minute. Every ten minutes everything is unfrozen and collected once, so cyclic garbage that
+a busy simulator. Once a second what is not frozen yet (the last second's objects) is collected
+and what survived is moved to the permanent generation (``gc.freeze``), so collections only walk
+new objects. Collecting first matters: frozen cyclic garbage (a closed connection's transport,
+an exception's traceback) is otherwise kept until the next full collection, and a soak run then
+grew 6 MiB a minute. Every ten minutes everything is unfrozen and collected once, so cyclic garbage that
 still got frozen is freed. The youngest
 generation is also collected less often (every 20,000 allocations instead of 700): a send
 allocates a few hundred objects, and most of them die young anyway.
@@ -33,5 +33,5 @@ async def keep_gc_pauses_short() -> None:
             gc.collect()
             last_full = loop.time()
         else:
-            gc.collect(1)
+            gc.collect()  # frozen objects are not walked: this is the last second's objects
         gc.freeze()

@@ -13,7 +13,7 @@ import base64
 import types
 import typing
 from dataclasses import fields, is_dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ..domain import inbound as inbound_types
@@ -102,6 +102,12 @@ def dataclass_of(raw: dict[str, Any]) -> Any:
     return cls(**values)
 
 
+@lru_cache(maxsize=4096)
+def _path_record(path: tuple[message_types.Step, ...]) -> Any:
+    """A planned path, encoded once: messages routed alike share equal paths (read-only)."""
+    return encode(path)
+
+
 def message_record(message: Message, *, with_spec: bool = True) -> dict[str, Any]:
     """Everything a message carries; without its spec when that is kept apart (it is shared by
     every destination of a request)."""
@@ -116,7 +122,7 @@ def message_record(message: Message, *, with_spec: bool = True) -> dict[str, Any
         "error": message.error.name,
         "doneAt": message.done_at,
         "history": [[t.at, t.status.name] for t in message.history],
-        "path": encode(message.path),
+        "path": _path_record(message.path),
         "step": message.step,
     }
     if with_spec:

@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS records (
 _UPSERT_MESSAGE = """INSERT INTO messages (account, id, seq, spec, body) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (account, id) DO UPDATE SET seq = excluded.seq, spec = excluded.spec,
     body = excluded.body"""
+_UPDATE_MESSAGE = "UPDATE messages SET body = ? WHERE account = ? AND id = ?"
 _UPSERT_RECORD = """INSERT INTO records (kind, account, key, body) VALUES (?, ?, ?, ?)
     ON CONFLICT (kind, account, key) DO UPDATE SET body = excluded.body"""
 
@@ -79,6 +80,8 @@ class SqliteStore(MemoryStore):
         self._dirty = False
         self._resets: list[str | None] = []
         self._messages: dict[_Key, Message] = {}
+        self._new_messages: set[_Key] = set()
+        """Changed messages not yet written at all (their spec is written with them)."""
         self._gone_messages: set[_Key] = set()
         self._reports: dict[int, tuple[str, Report]] = {}
         self._gone_reports: set[int] = set()
@@ -95,6 +98,7 @@ class SqliteStore(MemoryStore):
 
     def add_message(self, account: str, message: Message) -> None:
         super().add_message(account, message)
+        self._new_messages.add((account, message.id))
         self.update_message(account, message)
 
     def update_message(self, account: str, message: Message) -> None:
@@ -112,6 +116,7 @@ class SqliteStore(MemoryStore):
         for message_id in message_ids:
             key = (account, message_id)
             self._messages.pop(key, None)
+            self._new_messages.discard(key)
             self._gone_messages.add(key)
         if message_ids:
             self._changed()
@@ -132,9 +137,11 @@ class SqliteStore(MemoryStore):
         self._resets.append(account)
         if account is None:
             self._messages.clear()
+            self._new_messages.clear()
             self._records = {k: v for k, v in self._records.items() if k[0] == "meta"}
         else:
             self._messages = {k: m for k, m in self._messages.items() if k[0] != account}
+            self._new_messages = {k for k in self._new_messages if k[0] != account}
             self._records = {k: v for k, v in self._records.items() if k[1] != account}
         self._reports = {
             seq: (owner, report)
@@ -158,7 +165,7 @@ class SqliteStore(MemoryStore):
                 "DELETE FROM messages WHERE account = ? AND id = ?", list(self._gone_messages)
             )
             db.executemany("DELETE FROM reports WHERE seq = ?", [(s,) for s in self._gone_reports])
-            db.executemany(_UPSERT_MESSAGE, self._message_rows())
+            self._write_messages(db)
             db.executemany(
                 "INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?)",
                 [
@@ -186,17 +193,23 @@ class SqliteStore(MemoryStore):
             else:
                 db.execute("DELETE FROM records WHERE account = ?", args)
 
-    def _message_rows(self) -> list[tuple[str, str, int, str, str]]:
-        """One row per changed message; a spec shared by many messages is encoded once."""
+    def _write_messages(self, db: sqlite3.Connection) -> None:
+        """A row per new message (a spec shared by many is encoded once); an update of the
+        others (a spec never changes)."""
         specs: dict[int, str] = {}
-        rows = []
-        for (account, message_id), message in self._messages.items():
+        added = []
+        changed = []
+        for key, message in self._messages.items():
+            body = _json(message_record(message, with_spec=False))
+            if key not in self._new_messages:
+                changed.append((body, *key))
+                continue
             spec = specs.get(id(message.spec))
             if spec is None:
                 spec = specs[id(message.spec)] = _json(encode(message.spec))
-            body = _json(message_record(message, with_spec=False))
-            rows.append((account, message_id, message.seq, spec, body))
-        return rows
+            added.append((*key, message.seq, spec, body))
+        db.executemany(_UPSERT_MESSAGE, added)
+        db.executemany(_UPDATE_MESSAGE, changed)
 
     def _write_records(self, db: sqlite3.Connection) -> None:
         gone = [k for k, v in self._records.items() if v is None]
@@ -210,6 +223,7 @@ class SqliteStore(MemoryStore):
         self._dirty = False
         self._resets.clear()
         self._messages.clear()
+        self._new_messages.clear()
         self._gone_messages.clear()
         self._reports.clear()
         self._gone_reports.clear()
