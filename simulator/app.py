@@ -106,12 +106,11 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     await app[sender_key].close()
 
 
-def _wire_domain(app: web.Application, settings: Settings) -> None:
+def _wire_domain(app: web.Application, settings: Settings, store: MemoryStore) -> None:
     """Build the domain objects and connect them: outbound -> notifier -> outbox -> sender.
 
     On a durable store (``--db``) they take back what the store kept and go on from there.
     """
-    store = open_store(settings)
     kept_now = kept_clock(store) if settings.clock.mode != "real" else None
     clock = Clock(settings.clock, start=kept_now)
     scheduler = Scheduler(clock)
@@ -160,7 +159,12 @@ def _wire_domain(app: web.Application, settings: Settings) -> None:
     app[rate_limiter_key] = RateLimiter(clock, enabled=settings.rate_limits)
     if isinstance(store, SqliteStore):
         recover(
-            store, outbound=outbound, outbox=outbox, inbound=inbound, subscriptions=subscriptions
+            store,
+            scenarios=book,
+            outbound=outbound,
+            outbox=outbox,
+            inbound=inbound,
+            subscriptions=subscriptions,
         )
         if settings.clock.mode != "real":
             store.now = clock.now
@@ -187,7 +191,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
     authenticator = Authenticator(frozenset(settings.api_keys), settings.open_control)
     public = PUBLIC_PATHS | HEALTH_PATHS | SANDBOX_PATHS
-    scenarios = ScenarioBook(load_scenario(settings.scenario), settings.seed)
+    store = open_store(settings)
+    scenarios = ScenarioBook(store, load_scenario(settings.scenario), settings.seed)
     faults = FaultBook(scenarios.seed)
     metrics = Metrics()
     app = web.Application(
@@ -205,7 +210,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[authenticator_key] = authenticator
     app[scenario_book_key] = scenarios
     app[faults_key] = faults
-    _wire_domain(app, settings)
+    _wire_domain(app, settings, store)
     setup_metrics(app, metrics)
     for path in HEALTH_PATHS:
         app.router.add_get(path, health)

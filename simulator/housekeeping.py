@@ -6,10 +6,10 @@ a busy simulator. Once a second what is not frozen yet (the last second's object
 and what survived is moved to the permanent generation (``gc.freeze``), so collections only walk
 new objects. Collecting first matters: frozen cyclic garbage (a closed connection's transport,
 an exception's traceback) is otherwise kept until the next full collection, and a soak run then
-grew 6 MiB a minute. Every ten minutes everything is unfrozen and collected once, so cyclic garbage that
-still got frozen is freed. The youngest
-generation is also collected less often (every 20,000 allocations instead of 700): a send
-allocates a few hundred objects, and most of them die young anyway.
+grew 6 MiB a minute. Every ten minutes everything is unfrozen and collected once, so cyclic
+garbage that still got frozen is freed. The youngest generation is also collected less often
+(every 20,000 allocations instead of 700): a send allocates a few hundred objects, and most of
+them die young anyway.
 """
 
 from __future__ import annotations

@@ -205,3 +205,22 @@ async def test_what_is_older_than_48_hours_is_pruned_from_the_file(
     assert (await sim.call("GET", "/simulator/messages"))["results"] == []
     assert (await sim.call("GET", "/simulator/webhooks"))["results"] == []
     assert await sim.reports() == []
+
+
+async def test_an_assigned_scenario_is_kept(start: Start) -> None:
+    sim = await start()
+    path = f"/simulator/accounts/{KEY}/scenario"
+    outcome = {"type": "undeliverable", "error": "EC_ABSENT_SUBSCRIBER"}
+    inline = {"name": "all-undeliverable", "outcome": outcome}
+    assigned = await sim.call("PUT", path, json={"scenario": inline})
+
+    sim = await restart(sim, start)
+
+    assert await sim.call("GET", path) == assigned
+    sent = await sim.send(TO, webhooks={"delivery": {"notify": False}})
+    await sim.advance(60)
+    message = await sim.message(sent["messages"][0]["messageId"])
+    assert message["status"]["groupName"] == "UNDELIVERABLE"
+    await sim.call("DELETE", path)
+    sim = await restart(sim, start)
+    assert (await sim.call("GET", path))["assigned"] is False

@@ -5,10 +5,10 @@ Messages still on their way resume their planned paths (a step whose time has pa
 once), bulks resume their ticks, pending webhook deliveries are attempted when they were due (at
 once when that has passed, also when the process died during the attempt: a receiver may then
 see that push twice) and go on with their retry schedule, inbound queues and subscriptions are
-back as they were. A scaled or manual clock goes on from the virtual time last kept; a real clock
-is the wall clock anyway. Not kept: scenario replies still waiting to be sent, scenarios and
-faults assigned to accounts, short links and clicks, conversions, rate-limit windows and the
-catcher's hooks.
+back as they were, and so are the scenarios assigned to accounts. A scaled or manual clock goes
+on from the virtual time last kept; a real clock is the wall clock anyway. Not kept: scenario
+replies still waiting to be sent, faults, short links and clicks, conversions, rate-limit
+windows and the catcher's hooks.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ..store.codec import dataclass_of
 from .inbound import Inbound, InboundMessage
 from .outbound import Outbound
 from .outbox import Outbox
+from .scenarios import ScenarioBook
 from .subscriptions import SubscriptionRegistry
 
 
@@ -39,12 +40,15 @@ def count_boot(store: Store) -> int:
 def recover(
     store: Store,
     *,
+    scenarios: ScenarioBook,
     outbound: Outbound,
     outbox: Outbox,
     inbound: Inbound,
     subscriptions: SubscriptionRegistry,
 ) -> None:
     """Give every domain object its kept state back and plan what comes next."""
+    for account, _, record in store.records("scenario"):
+        scenarios.restore(account, record)
     for account, _, record in store.records("subscriptions"):
         subscriptions.restore(
             account,

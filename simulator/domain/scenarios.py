@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from ..store.base import Store
 from .scenario_models import Scenario
 from .scenario_plans import CompiledScenario, compile_scenario
 
@@ -228,7 +230,8 @@ class ScenarioBook:
     one picked at random at start (shown by the control API, to replay a run).
     """
 
-    def __init__(self, default: CompiledScenario, seed: int | None = None) -> None:
+    def __init__(self, store: Store, default: CompiledScenario, seed: int | None = None) -> None:
+        self.store = store
         self.default = default
         self._fixed_seed = seed
         self._fallback_seed = secrets.randbits(32)
@@ -279,6 +282,11 @@ class ScenarioBook:
                 raise ScenarioError(scenario.name, [issue])
             self._assigned[account] = scenario
         self._running.pop(account, None)
+        self.store.save("scenario", account, "", scenario and _record(scenario))
+
+    def restore(self, account: str, record: dict[str, Any]) -> None:
+        """Take back an account's kept scenario (after a restart)."""
+        self._assigned[account] = scenario_from_data(record["source"], record["name"])
 
     def reset(self, account: str | None = None) -> None:
         """Back to the default scenario and a fresh generator, for one account or all."""
@@ -288,3 +296,9 @@ class ScenarioBook:
         else:
             self._assigned.pop(account, None)
             self._running.pop(account, None)
+
+
+def _record(scenario: CompiledScenario) -> dict[str, Any]:
+    """What a durable store keeps of an assigned scenario: its name and validated document."""
+    source = scenario.source.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return {"name": scenario.name, "source": source}
