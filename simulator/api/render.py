@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import cast
 
 from ..domain.carrier import Carrier
 from ..domain.messages import ApiFamily, BinaryContent, Message
+from ..domain.outbound import Accepted
 from ..domain.reports import Report
-from ..domain.statuses import ErrorCode, ErrorGroup, Status
+from ..domain.statuses import STATUSES, ErrorCode, ErrorGroup, Status
 from .models.common import ErrorBody, PlatformBody, PriceBody, StatusBody
 from .models.logs import LogContentV3, LogV1, LogV3
 from .models.reports import DeliveryReportV1, DeliveryReportV3
 from .models.send_v2 import SentMessageV2
-from .models.send_v3 import MessageDetailsBody, SentMessageV3
+from .models.send_v3 import SendResponseV3
 from .timefmt import infobip_time
 
 
-@cache
 def status_body(status: Status) -> StatusBody:
+    """Cached by name: hashing a ``Status`` itself runs Python code (its dataclass ``__hash__``
+    and its group's), a name hashes in C."""
+    return _status_body(status.name)
+
+
+@cache
+def _status_body(name: str) -> StatusBody:
+    status = STATUSES[name]
     return StatusBody(
         group_id=int(status.group),
         group_name=status.group.name,
@@ -52,15 +61,29 @@ def platform_body(message: Message) -> PlatformBody | None:
     return PlatformBody(entity_id=platform.entity_id, application_id=platform.application_id)
 
 
-def sent_v3(message: Message, with_count: bool) -> SentMessageV3:
-    return SentMessageV3(
-        message_id=message.id,
-        status=status_body(message.status),
-        destination=message.to,
-        details=MessageDetailsBody(message_count=message.spec.message_count)
-        if with_count
-        else None,
-    )
+def send_response_v3(accepted: Accepted, with_count: bool) -> SendResponseV3:
+    """Validated from wire-shaped data in one pydantic call: on the hottest path of all, making
+    a model per message first costs half as much again."""
+    data = {
+        "bulkId": accepted.bulk_id,
+        "messages": [_sent_v3(m, with_count) for m in accepted.messages],
+    }
+    return cast(SendResponseV3, _SEND_RESPONSE_V3.validate_python(data))
+
+
+_SEND_RESPONSE_V3 = SendResponseV3.__pydantic_validator__
+
+
+def _sent_v3(message: Message, with_count: bool) -> dict[str, object]:
+    """One ``SentMessageV3``, as its JSON object."""
+    sent: dict[str, object] = {
+        "messageId": message.id,
+        "status": status_body(message.status),
+        "destination": message.to,
+    }
+    if with_count:
+        sent["details"] = {"messageCount": message.spec.message_count}
+    return sent
 
 
 def sent_v2(message: Message, with_count: bool) -> SentMessageV2:

@@ -17,8 +17,8 @@ from .models.send_v2 import (
     SingleTextRequest,
     TextRequestV2,
 )
-from .models.send_v3 import QuerySendV3, SendRequestV3, SendResponseV3
-from .render import sent_v2, sent_v3
+from .models.send_v3 import QuerySendV3, SendRequestV3
+from .render import send_response_v3, sent_v2
 from .request import account_of, read_json, read_query
 from .responses import wire_response
 
@@ -40,8 +40,7 @@ def _base(request: web.Request) -> str:
 
 
 def _v3(accepted: Accepted, with_count: bool) -> web.Response:
-    messages = [sent_v3(m, with_count) for m in accepted.messages]
-    return wire_response(SendResponseV3(bulk_id=accepted.bulk_id, messages=messages))
+    return wire_response(send_response_v3(accepted, with_count))
 
 
 def _v2(accepted: Accepted, with_count: bool) -> web.Response:

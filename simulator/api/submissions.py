@@ -42,7 +42,10 @@ from .models.send_v2 import (
 from .models.send_v3 import (
     ContentBody,
     MessageBody,
+    MessageOptionsBody,
     QuerySendV3,
+    RequestOptionsBody,
+    ScheduleBody,
     SendRequestV3,
     TrackingBody,
     WebhooksBody,
@@ -55,6 +58,10 @@ Base = Callable[[], str]
 DEFAULT_SENDER = "InfoSMS"
 NO_PLATFORM = Platform()
 DEFAULT_DELIVERY = DeliverySettings()
+NO_REQUEST_OPTIONS = RequestOptionsBody()
+NO_SCHEDULE = ScheduleBody()
+NO_MESSAGE_OPTIONS = MessageOptionsBody()
+"""Absent v3 options read as their defaults: one attribute read each instead of a test."""
 MAX_VALIDITY_SECONDS = 48 * 3600
 MAX_SCHEDULE_SECONDS = 180 * 24 * 3600
 
@@ -71,9 +78,11 @@ def check_send_at(value: datetime, path: str, now: float) -> float:
     return when
 
 
-def _window(body: DeliveryTimeWindowBody | None, path: str) -> DeliveryWindow | None:
+def _window(body: DeliveryTimeWindowBody | None, index: int, field: str) -> DeliveryWindow | None:
+    """The window of ``messages[index]``, whose ``field`` it is (named in a 400)."""
     if body is None:
         return None
+    path = f"messages[{index}].{field}"
     if (body.from_ is None) != (body.to is None):
         raise InvalidRequest(violations=[Violation(path, "must have both from and to, or neither")])
     if body.from_ is None or body.to is None:
@@ -131,25 +140,22 @@ def _content_v3(body: ContentBody) -> Content:
 
 
 def _spec_v3(message: MessageBody, send_at: float | None, index: int) -> MessageSpec:
-    options = message.options
+    options = message.options or NO_MESSAGE_OPTIONS
     webhooks = message.webhooks
-    platform = options.platform if options else None
-    validity = options.validity_period if options else None
+    platform = options.platform
+    validity = options.validity_period
     return MessageSpec(
         sender=message.sender or DEFAULT_SENDER,
         content=_content_v3(message.content),
         family="v3",
         callback_data=webhooks.callback_data if webhooks else None,
         platform=Platform(platform.entity_id, platform.application_id) if platform else NO_PLATFORM,
-        campaign_reference_id=options.campaign_reference_id if options else None,
-        validity_seconds=_validity(validity.seconds if validity else None),
+        campaign_reference_id=options.campaign_reference_id,
+        validity_seconds=_validity(validity.seconds) if validity else None,
         send_at=send_at,
-        flash=options.flash if options else False,
+        flash=options.flash,
         delivery=_delivery_v3(webhooks) if webhooks else DEFAULT_DELIVERY,
-        window=_window(
-            options.delivery_time_window if options else None,
-            f"messages[{index}].options.deliveryTimeWindow",
-        ),
+        window=_window(options.delivery_time_window, index, "options.deliveryTimeWindow"),
     )
 
 
@@ -164,9 +170,9 @@ def _delivery_v3(webhooks: WebhooksBody) -> DeliverySettings:
 
 
 def from_v3(request: SendRequestV3, now: float, base: Base) -> Submission:
-    options = request.options
-    schedule = options.schedule if options else None
-    send_at = _send_at(schedule.send_at if schedule else None, "options.schedule.sendAt", now)
+    options = request.options or NO_REQUEST_OPTIONS
+    schedule = options.schedule or NO_SCHEDULE
+    send_at = _send_at(schedule.send_at, "options.schedule.sendAt", now)
     return Submission(
         messages=[
             OutboundMessage(
@@ -175,9 +181,9 @@ def from_v3(request: SendRequestV3, now: float, base: Base) -> Submission:
             )
             for i, message in enumerate(request.messages)
         ],
-        bulk_id=schedule.bulk_id if schedule else None,
-        speed_limit=_speed(schedule.sending_speed_limit if schedule else None),
-        tracking=_tracking(options.tracking if options else None, base),
+        bulk_id=schedule.bulk_id,
+        speed_limit=_speed(schedule.sending_speed_limit),
+        tracking=_tracking(options.tracking, base),
     )
 
 
@@ -214,7 +220,7 @@ def _spec_v2(message: MessageV2Base, content: Content, index: int, now: float) -
         delivery=DeliverySettings(
             message.notify_url, message.intermediate_report, True, message.notify_content_type
         ),
-        window=_window(message.delivery_time_window, f"messages[{index}].deliveryTimeWindow"),
+        window=_window(message.delivery_time_window, index, "deliveryTimeWindow"),
     )
 
 

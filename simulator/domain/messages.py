@@ -20,8 +20,10 @@ ApiFamily = Literal["v3", "v2"]
 """Which report and log shapes a message is rendered in (v3 sends vs v1/v2 sends)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TextContent:
+    """Not frozen: one is made per send (see :class:`MessageSpec`); nothing changes it."""
+
     text: str
     transliteration: str | None = None
     language_code: str | None = None

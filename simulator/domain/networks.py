@@ -7,7 +7,7 @@ logs carry a plausible ``mccMnc``. Lookups are cached per calling code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
@@ -50,15 +50,18 @@ COUNTRY_NAMES: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Network:
-    """Where a number lives: ISO region, and the MCC/MNC of its network when known."""
+    """Where a number lives: ISO region, and the MCC/MNC of its network when known.
+
+    ``mcc_mnc`` is joined once per network, not once per message: every message keeps it."""
 
     region: str
     mcc: str | None
     mnc: str | None
+    mcc_mnc: str | None = field(init=False)
 
-    @property
-    def mcc_mnc(self) -> str | None:
-        return f"{self.mcc}{self.mnc}" if self.mcc and self.mnc else None
+    def __post_init__(self) -> None:
+        joined = f"{self.mcc}{self.mnc}" if self.mcc and self.mnc else None
+        object.__setattr__(self, "mcc_mnc", joined)  # frozen: set once, here
 
 
 UNKNOWN = Network("ZZ", None, None)

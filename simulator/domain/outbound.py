@@ -30,13 +30,17 @@ ReportPusher = Callable[[str, Report], bool]
 """Hands a report to the webhooks; True when some receiver takes it (then it is not pulled)."""
 
 
-@dataclass(frozen=True, slots=True)
+# The value objects of a request are made once or more per send: plain (not frozen) dataclasses,
+# as a frozen one costs twice as much to create. Nothing changes them once made.
+
+
+@dataclass(slots=True)
 class Destination:
     to: str
     message_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OutboundMessage:
     """One message of a request: shared settings and its destinations."""
 
@@ -44,7 +48,7 @@ class OutboundMessage:
     destinations: list[Destination]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Submission:
     """A send request in domain terms, whatever endpoint it came from."""
 
@@ -54,7 +58,7 @@ class Submission:
     tracking: Tracking | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Accepted:
     bulk_id: str
     messages: list[Message]
