@@ -113,6 +113,7 @@ async def test_default_delivers_everything_at_exactly_0_3_and_1_2_s(sim: Sim) ->
 
 
 async def test_realistic_mixes_outcomes_latencies_and_prices_by_country(sim: Sim) -> None:
+    sim = sim.as_key("seeded-account")  # outcomes are drawn per account: a fixed one
     await assign(sim, name="realistic")
     day = {"validityPeriod": {"amount": 24, "timeUnit": "HOURS"}}  # expiry within retention
     await send_many(sim, numbers("DE", 300) + numbers("US", 300) + numbers("IN", 300), options=day)
@@ -153,6 +154,7 @@ async def test_realistic_mixes_outcomes_latencies_and_prices_by_country(sim: Sim
 
 
 async def test_flaky_carrier_is_late_lossy_and_sometimes_silent(sim: Sim) -> None:
+    sim = sim.as_key("seeded-account")  # outcomes are drawn per account: a fixed one
     await assign(sim, name="flaky-carrier")
     await send_many(sim, numbers("DE", 600))
     await sim.advance(2 * 3600)
@@ -177,6 +179,7 @@ async def test_flaky_carrier_is_late_lossy_and_sometimes_silent(sim: Sim) -> Non
 
 
 async def test_all_fail_never_delivers_and_shows_every_failure(sim: Sim) -> None:
+    sim = sim.as_key("seeded-account")  # outcomes are drawn per account: a fixed one
     await assign(sim, name="all-fail")
     sent = await sim.send(*numbers("CH", 100))
     rejected = [m for m in sent["messages"] if m["status"]["name"] == "REJECTED_NETWORK"]
