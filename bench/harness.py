@@ -197,8 +197,7 @@ def machine(load_at_start: str) -> str:
     return (
         f"nproc {os.cpu_count()} ({cpu}), {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}, aiohttp {aiohttp.__version__}; load average "
-        f"(1, 5, 15 min) {load_at_start} at the start, {load_average()} at the end: other "
-        "agents run tests and profilers on this machine at the same time"
+        f"(1, 5, 15 min) {load_at_start} at the start, {load_average()} at the end"
     )
 
 

@@ -2,14 +2,15 @@
 
 Stored messages are long-lived objects. Left alone, every full collection walks all of them:
 pauses of hundreds of milliseconds once 100,000 messages are kept, which is the p99 latency of
-a busy simulator. Once a second what is not frozen yet (the last second's objects) is collected
-and what survived is moved to the permanent generation (``gc.freeze``), so collections only walk
-new objects. Collecting first matters: frozen cyclic garbage (a closed connection's transport,
-an exception's traceback) is otherwise kept until the next full collection, and a soak run then
-grew 6 MiB a minute. Every ten minutes everything is unfrozen and collected once, so cyclic
-garbage that still got frozen is freed. The youngest generation is also collected less often
-(every 20,000 allocations instead of 700): a send allocates a few hundred objects, and most of
-them die young anyway.
+a busy simulator. Four times a second the young generations are collected and what survived is
+moved to the permanent generation (``gc.freeze``), so collections only walk new objects.
+Collecting first matters: frozen cyclic garbage (a closed connection's transport, an exception's
+traceback) is otherwise kept until the next full collection, and a soak run then grew 6 MiB a
+minute. Collecting only the young generations, often, keeps each pause short (measured p99 of
+v3 sends: 9.8 ms, against 14.9 ms collecting everything unfrozen once a second). Every ten
+minutes everything is unfrozen and collected once, so cyclic garbage that still got frozen is
+freed. The youngest generation is also collected less often (every 20,000 allocations instead
+of 700): a send allocates a few hundred objects, and most of them die young anyway.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import gc
 
-FREEZE_EVERY_SECONDS = 1.0
+FREEZE_EVERY_SECONDS = 0.25
 FULL_COLLECTION_EVERY_SECONDS = 600.0
 YOUNG_GENERATION_THRESHOLD = 20_000
 
@@ -33,5 +34,5 @@ async def keep_gc_pauses_short() -> None:
             gc.collect()
             last_full = loop.time()
         else:
-            gc.collect()  # frozen objects are not walked: this is the last second's objects
+            gc.collect(1)  # the young generations only: a short pause
         gc.freeze()

@@ -94,7 +94,8 @@ async def open_link(request: web.Request) -> web.Response:
         click = Click(outbound.scheduler.clock.now(), request.headers.get("User-Agent"))
         link.clicks.append(click)
         _push_click(request, message, link, click)
-    raise web.HTTPFound(link.url)
+    # Returned, not raised: a raised HTTPFound's traceback is cyclic garbage, one per click.
+    return web.Response(status=302, headers={"Location": link.url})
 
 
 async def message_links(request: web.Request) -> web.Response:
