@@ -93,7 +93,8 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     scheduler = app[scheduler_key]
     await app[sender_key].start()
     outbound, outbox, inbound = app[outbound_key], app[outbox_key], app[inbound_key]
-    keep_pruning(scheduler, [outbound.prune, outbox.prune, inbound.prune])
+    pruners = [outbound.prune, outbox.prune, inbound.prune, app[conversions_key].prune]
+    keep_pruning(scheduler, pruners)
     tasks = [
         asyncio.create_task(scheduler.run_forever(), name="scheduler"),
         asyncio.create_task(keep_gc_pauses_short(), name="gc-housekeeping"),
@@ -143,7 +144,7 @@ def _wire_domain(app: web.Application, settings: Settings, store: MemoryStore) -
     )
     outbound.listeners.append(Replies(book, inbound, outbound).on_message)
     app[clock_key] = clock
-    app[conversions_key] = Conversions(ids)
+    conversions = app[conversions_key] = Conversions(store, ids)
     app[scheduler_key] = scheduler
     app[outbound_key] = outbound
     app[sender_key] = sender
@@ -161,6 +162,7 @@ def _wire_domain(app: web.Application, settings: Settings, store: MemoryStore) -
         recover(
             store,
             scenarios=book,
+            conversions=conversions,
             outbound=outbound,
             outbox=outbox,
             inbound=inbound,

@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestServer
 from conftest import Sim
 from test_bulks import STATUS, bulk_status, schedule, statuses
 from test_inbound import inbox, inject
+from test_tracking import links_of, open_link, send_tracked
 
 from simulator.app import create_app
 from simulator.domain.clock import ClockSpec
@@ -224,3 +225,24 @@ async def test_an_assigned_scenario_is_kept(start: Start) -> None:
     await sim.call("DELETE", path)
     sim = await restart(sim, start)
     assert (await sim.call("GET", path))["assigned"] is False
+
+
+async def test_short_links_clicks_and_conversions_are_kept(start: Start) -> None:
+    sim = await start()
+    sent = await send_tracked(sim, {"shortenUrl": True, "trackClicks": True})
+    message_id = sent["messages"][0]["messageId"]
+    [link] = await links_of(sim, message_id)
+    assert (await open_link(sim, link["shortUrl"])).status == 302
+    conversion = await sim.call("POST", f"/ct/1/log/end/{message_id}")
+    conversions = f"/simulator/messages/{message_id}/conversions"
+    before = await sim.call("GET", conversions)
+
+    sim = await restart(sim, start)
+
+    [kept] = await links_of(sim, message_id)
+    assert kept == link | {"clicks": kept["clicks"]} and len(kept["clicks"]) == 1
+    assert await sim.call("GET", conversions) == before
+    assert before["results"][0]["processKey"] == conversion["processKey"]
+    opened = await open_link(sim, link["shortUrl"])
+    assert (opened.status, opened.headers["Location"]) == (302, link["url"])
+    assert len((await links_of(sim, message_id))[0]["clicks"]) == 2

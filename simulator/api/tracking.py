@@ -92,7 +92,7 @@ async def open_link(request: web.Request) -> web.Response:
     message = link.message
     if link.tracking.track_clicks and message is not None:
         click = Click(outbound.scheduler.clock.now(), request.headers.get("User-Agent"))
-        link.clicks.append(click)
+        outbound.links.click(link, click)
         _push_click(request, message, link, click)
     # Returned, not raised: a raised HTTPFound's traceback is cyclic garbage, one per click.
     return web.Response(status=302, headers={"Location": link.url})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..store.base import Store
 from .ids import IdGenerator
 
 
@@ -15,14 +16,30 @@ class Conversion:
 
 @dataclass
 class Conversions:
+    """Every message's conversions, kept in the store as they come."""
+
+    store: Store
     ids: IdGenerator
     _log: dict[tuple[str, str], list[Conversion]] = field(default_factory=dict)
 
     def record(self, account: str, message_id: str, at: float) -> Conversion:
         """Every confirmation is kept, with its own process key (32 upper-case hex digits)."""
         conversion = Conversion(self.ids.message_id().replace("-", "").upper(), at)
-        self._log.setdefault((account, message_id), []).append(conversion)
+        log = self._log.setdefault((account, message_id), [])
+        log.append(conversion)
+        self.store.save("conversions", account, message_id, log)
         return conversion
+
+    def restore(self, account: str, message_id: str, log: list[Conversion]) -> None:
+        """Take back a message's kept conversions (after a restart)."""
+        self._log[account, message_id] = log
+
+    def prune(self, before: float) -> None:
+        """Forget the conversions of messages last converted before ``before``."""
+        for key, log in list(self._log.items()):
+            if log[-1].at < before:
+                del self._log[key]
+                self.store.save("conversions", *key, None)
 
     def of(self, account: str, message_id: str) -> list[Conversion]:
         return list(self._log.get((account, message_id), ()))

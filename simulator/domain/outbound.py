@@ -152,7 +152,7 @@ class Outbound:
 
     def __post_init__(self) -> None:
         self.bulks = BulkBook(self.store, self.scheduler, self._release, self._cancel)
-        self.links = LinkBook(self.ids)
+        self.links = LinkBook(self.store, self.ids)
 
     def submit(self, account: str, submission: Submission) -> Accepted:
         """Accept every destination of every message; each gets PENDING_ACCEPTED or REJECTED_*.

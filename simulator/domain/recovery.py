@@ -5,9 +5,9 @@ Messages still on their way resume their planned paths (a step whose time has pa
 once), bulks resume their ticks, pending webhook deliveries are attempted when they were due (at
 once when that has passed, also when the process died during the attempt: a receiver may then
 see that push twice) and go on with their retry schedule, inbound queues and subscriptions are
-back as they were, and so are the scenarios assigned to accounts. A scaled or manual clock goes
-on from the virtual time last kept; a real clock is the wall clock anyway. Not kept: scenario
-replies still waiting to be sent, faults, short links and clicks, conversions, rate-limit
+back as they were, and so are the scenarios assigned to accounts, short links with their clicks
+and conversions. A scaled or manual clock goes on from the virtual time last kept; a real clock
+is the wall clock anyway. Not kept: scenario replies still waiting to be sent, faults, rate-limit
 windows and the catcher's hooks.
 """
 
@@ -18,11 +18,13 @@ from typing import Any
 
 from ..store.base import Store
 from ..store.codec import dataclass_of
+from .conversions import Conversions
 from .inbound import Inbound, InboundMessage
 from .outbound import Outbound
 from .outbox import Outbox
 from .scenarios import ScenarioBook
 from .subscriptions import SubscriptionRegistry
+from .tracking import Link
 
 
 def kept_clock(store: Store) -> float | None:
@@ -41,6 +43,7 @@ def recover(
     store: Store,
     *,
     scenarios: ScenarioBook,
+    conversions: Conversions,
     outbound: Outbound,
     outbox: Outbox,
     inbound: Inbound,
@@ -61,6 +64,13 @@ def recover(
     _restore_inbound(store, inbound)
     for account, bulk_id, record in store.records("bulk"):
         outbound.bulks.restore(account, bulk_id, record)
+    for account, code, record in store.records("link"):
+        message = store.get_message(account, record["messageId"] or "")
+        tracking = dataclass_of(record["tracking"])
+        clicks = _decoded(record["clicks"])
+        outbound.links.restore(Link(code, record["url"], tracking, account, message, clicks))
+    for account, message_id, log in store.records("conversions"):
+        conversions.restore(account, message_id, _decoded(log))
     outbound.resume()
     for _, _, record in store.records("outbox"):
         outbox.restore(dataclass_of(record))

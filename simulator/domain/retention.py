@@ -4,7 +4,7 @@ manual clock prunes as it goes)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from .reports import RETENTION_SECONDS
 from .scheduler import Scheduler
@@ -15,7 +15,7 @@ Pruner = Callable[[float], object]
 EVERY_SECONDS = 3600.0
 
 
-def keep_pruning(scheduler: Scheduler, pruners: list[Pruner]) -> None:
+def keep_pruning(scheduler: Scheduler, pruners: Sequence[Pruner]) -> None:
     """Run every pruner each virtual hour, for as long as the scheduler runs."""
 
     def job() -> None:

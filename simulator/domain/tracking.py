@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
+from ..store.base import Store
 from .ids import IdGenerator
 from .messages import Message, MessageSpec, TextContent
 from .notifications import Route, TargetFinder
@@ -53,11 +55,18 @@ class Link:
     message: Message | None = None
     clicks: list[Click] = field(default_factory=list)
 
+    def record(self) -> dict[str, Any]:
+        """The durable snapshot: the message by id."""
+        message_id = self.message.id if self.message else None
+        return {"url": self.url, "tracking": self.tracking, "messageId": message_id,
+                "clicks": self.clicks}  # fmt: skip
+
 
 @dataclass
 class LinkBook:
-    """Short links of every account, by code."""
+    """Short links of every account, by code, kept in the store as they change."""
 
+    store: Store
     ids: IdGenerator
     _links: dict[str, Link] = field(default_factory=dict)
 
@@ -89,6 +98,15 @@ class LinkBook:
             link.account = account
             link.message = message
             self._links[link.code] = link
+            self.store.save("link", account, link.code, link)
+
+    def click(self, link: Link, click: Click) -> None:
+        link.clicks.append(click)
+        self.store.save("link", link.account, link.code, link)
+
+    def restore(self, link: Link) -> None:
+        """Take back a kept link (after a restart)."""
+        self._links[link.code] = link
 
     def get(self, code: str) -> Link | None:
         return self._links.get(code)
@@ -104,6 +122,7 @@ class LinkBook:
         for code, link in list(self._links.items()):
             if link.message is None or link.message.sent_at < before:
                 del self._links[code]
+                self.store.save("link", link.account, code, None)
 
     def reset(self, account: str | None = None) -> None:
         for code in [c for c, link in self._links.items() if account in (None, link.account)]:

@@ -16,10 +16,12 @@ from dataclasses import fields, is_dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+from ..domain import conversions as conversion_types
 from ..domain import inbound as inbound_types
 from ..domain import messages as message_types
 from ..domain import outbox as outbox_types
 from ..domain import subscriptions as subscription_types
+from ..domain import tracking as tracking_types
 from ..domain import windows as window_types
 from ..domain.messages import Message, MessageSpec, Transition
 from ..domain.statuses import ErrorCode, Status, error, status
@@ -29,12 +31,20 @@ TAG = "@type"
 
 KNOWN: dict[str, type] = {
     name: value
-    for module in (message_types, subscription_types, window_types, outbox_types, inbound_types)
+    for module in (
+        message_types,
+        subscription_types,
+        window_types,
+        outbox_types,
+        inbound_types,
+        tracking_types,
+        conversion_types,
+    )
     for name, value in vars(module).items()
     if isinstance(value, type) and is_dataclass(value)
 }
 """The dataclasses a record may name: messages, subscriptions, delivery windows, webhook outbox
-entries and inbound messages."""
+entries, inbound messages, short links and clicks, conversions."""
 
 
 def encode(value: Any) -> Any:
