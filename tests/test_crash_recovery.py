@@ -197,7 +197,7 @@ async def test_nothing_answered_is_lost_when_the_process_is_killed(
     kept = await run_to_the_end(sim, load)
 
     answered = load.pulled_sends | load.pushed_sends
-    assert len(answered) > 200 * DESTINATIONS  # it was under load
+    assert len(answered) > 100 * DESTINATIONS  # it was under load
     assert answered <= kept
     assert len(load.pulled) == len(set(load.pulled)), "a report was pulled twice"
     assert load.pulled_sends <= set(load.pulled), "a report was lost"
