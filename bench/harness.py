@@ -213,5 +213,15 @@ def record(path: Path, title: str, command: str, about: str, rows: list[Row]) ->
         out.write(text)
 
 
+def report(title: str, script: str, about: str, rows: list[Row], results: Path | None) -> int:
+    """Print the figures, append them to ``results`` unless None; 1 when a target failed."""
+    print(table(rows))
+    print(f"\n{about}")
+    if results is not None:
+        record(results, title, command_line(script), about, rows)
+        print(f"\nappended to {results}")
+    return 0 if all(row[3] != "FAIL" for row in rows) else 1
+
+
 def mib(value: float) -> str:
     return f"{value / MIB:,.1f} MiB"

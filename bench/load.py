@@ -38,21 +38,20 @@ from harness import (
     Pins,
     Process,
     children_of_this_run,
-    command_line,
     cpu_seconds,
     load_average,
     machine,
     memory,
     mib,
     percentile,
-    record,
+    report,
     session,
     simulator_has_option,
     start_receiver,
     start_simulator,
     verdict,
 )
-from run import BENCH, Row, source_revision, table
+from run import BENCH, Row, source_revision
 
 KEY = "bench-load"
 TARGET_WALL_S = 60.0
@@ -486,12 +485,7 @@ def main() -> int:
     wall = time.monotonic() - began
     rows = figures(run, wall, args.messages)
     text = about(args, pins, db, load_at_start)
-    print(table(rows))
-    print(f"\n{text}")
-    if not args.no_record:
-        record(args.results, "Load", command_line("load.py"), text, rows)
-        print(f"\nappended to {args.results}")
-    return 0 if all(row[3] != "FAIL" for row in rows) else 1
+    return report("Load", "load.py", text, rows, None if args.no_record else args.results)
 
 
 if __name__ == "__main__":

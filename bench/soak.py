@@ -52,20 +52,19 @@ from harness import (
     Pins,
     Process,
     children_of_this_run,
-    command_line,
     load_average,
     machine,
     memory,
     mib,
     percentile,
-    record,
+    report,
     session,
     sleep_until,
     start_receiver,
     start_simulator,
     verdict,
 )
-from run import BENCH, Row, source_revision, table
+from run import BENCH, Row, source_revision
 
 RETENTION_S = 48 * 3600
 PRUNE_EVERY_S = 3600
@@ -683,14 +682,9 @@ def main() -> int:
     verdict_ = judge(result.samples, args.minutes * 60)
     rows = figures(verdict_, result.samples, result.tally, result.outbox, result.counts)
     about = describe(args, pins, src, scale, load_at_start, result)
-    print(table(rows))
-    print(f"\n{about}")
     for example in result.tally.unexpected[:10]:
         print("unexpected:", example)
-    if not args.no_record:
-        record(args.results, "Soak", command_line("soak.py"), about, rows)
-        print(f"\nappended to {args.results}")
-    return 0 if all(row[3] != "FAIL" for row in rows) else 1
+    return report("Soak", "soak.py", about, rows, None if args.no_record else args.results)
 
 
 if __name__ == "__main__":

@@ -89,12 +89,7 @@ async def fast(aiohttp_client: Any) -> Sim:
 async def push_once(sim: Sim, url: str) -> tuple[dict[str, Any], float]:
     """Send one message whose report goes to ``url``; deliver it; the outbox entry and how
     long (wall seconds) delivering took."""
-    message = {
-        "destinations": [{"to": "41793026727"}],
-        "content": {"text": "Hi"},
-        "webhooks": {"delivery": {"url": url}},
-    }
-    await sim.call("POST", "/sms/3/messages", json={"messages": [message]})
+    await sim.send("41793026727", text="Hi", webhooks={"delivery": {"url": url}})
     loop = asyncio.get_running_loop()
     started = loop.time()
     await sim.advance(5)  # delivered after 1.2 s; the push is awaited by the manual clock
@@ -295,12 +290,7 @@ async def test_hostile_receivers_do_not_hold_up_a_good_one(fast: Sim, serve: Any
     bad = [await serve(never_answer), await serve(trickle), await serve(endless)]
     good = str(fast.client.make_url("/simulator/hooks/good"))
     for url in [*(r.url for r in bad), good]:
-        message = {
-            "destinations": [{"to": "41793026727"}],
-            "content": {"text": "Hi"},
-            "webhooks": {"delivery": {"url": url}},
-        }
-        await fast.call("POST", "/sms/3/messages", json={"messages": [message]})
+        await fast.send("41793026727", text="Hi", webhooks={"delivery": {"url": url}})
     loop = asyncio.get_running_loop()
     started = loop.time()
     await fast.advance(5)

@@ -1,6 +1,6 @@
-"""Retention: reports, logs, inbound messages, bulks and webhook entries are kept for 48
-virtual hours; every virtual hour, what is older is forgotten (on any clock, so a scaled or
-manual clock prunes as it goes)."""
+"""Retention: reports, logs, inbound messages, bulks, short links, conversions and webhook
+entries are kept for 48 virtual hours; every virtual hour, what is older is forgotten (on any
+clock, so a scaled or manual clock prunes as it goes)."""
 
 from __future__ import annotations
 
