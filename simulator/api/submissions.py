@@ -177,7 +177,7 @@ def from_v3(request: SendRequestV3, now: float, base: Base) -> Submission:
         messages=[
             OutboundMessage(
                 _spec_v3(message, send_at, i),
-                [Destination(d.to, d.message_id) for d in message.destinations],
+                message.destinations,
             )
             for i, message in enumerate(request.messages)
         ],
@@ -234,7 +234,7 @@ def from_v2_text(request: TextRequestV2, now: float, base: Base) -> Submission:
         messages=[
             OutboundMessage(
                 _spec_v2(message, _text_v2(message), i, now),
-                [Destination(d.to, d.message_id) for d in message.destinations],
+                message.destinations,
             )
             for i, message in enumerate(request.messages)
         ],
@@ -256,7 +256,7 @@ def from_v2_binary(request: BinaryRequestV2, now: float) -> Submission:
                     i,
                     now,
                 ),
-                [Destination(d.to, d.message_id) for d in message.destinations],
+                message.destinations,
             )
             for i, message in enumerate(request.messages)
         ],

@@ -5,9 +5,10 @@ queries behind reports, logs and the control API.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Protocol
 
 from ..store.base import Store
 from .bulks import BulkBook, SpeedLimit
@@ -34,8 +35,22 @@ ReportPusher = Callable[[str, Report], bool]
 # as a frozen one costs twice as much to create. Nothing changes them once made.
 
 
+class Addressee(Protocol):
+    """One destination of a request message: a number and, optionally, the caller's own id for
+    the message. The send bodies' destination models are taken as they are (no copy per
+    destination on the hottest path)."""
+
+    @property
+    def to(self) -> str: ...
+
+    @property
+    def message_id(self) -> str | None: ...
+
+
 @dataclass(slots=True)
 class Destination:
+    """An :class:`Addressee` for shapes that list bare numbers (query and legacy sends)."""
+
     to: str
     message_id: str | None = None
 
@@ -45,7 +60,7 @@ class OutboundMessage:
     """One message of a request: shared settings and its destinations."""
 
     spec: MessageSpec
-    destinations: list[Destination]
+    destinations: Sequence[Addressee]
 
 
 @dataclass(slots=True)
@@ -190,7 +205,7 @@ class Outbound:
 
     def _shorten(
         self, submission: Submission, tracking: Tracking
-    ) -> list[tuple[MessageSpec, Destination, list[Link]]]:
+    ) -> list[tuple[MessageSpec, Addressee, list[Link]]]:
         """One spec per destination with its own short links (a click names its recipient)."""
         tracked = []
         for outbound in submission.messages:
@@ -214,7 +229,7 @@ class Outbound:
         account: str,
         bulk_id: str,
         spec: MessageSpec,
-        destination: Destination,
+        destination: Addressee,
         route: Route,
         now: float,
         hold: bool = False,
