@@ -6,8 +6,8 @@ Measures, in one run: start to healthy (best of 3); single-destination v3 sends 
 latency p50/p99 with wrk, for a bare aiohttp floor (bench/floor_server.py) and then for the
 simulator, in alternating rounds (the ratio of each round; the median round is reported, as one
 wrk run of either moves by a few percent from run to run); RSS per delivered message after N
-single-destination sends. Servers are pinned to
-core 0, wrk and the memory load client to core 1 (when ``taskset`` and 2 cores are available).
+single-destination sends. Servers are pinned to core 0, wrk and the memory load client to core 1
+(when ``taskset`` and 2 cores are available).
 Everything listens and connects on 127.0.0.1 only; every child process is stopped on exit.
 """
 
@@ -372,12 +372,19 @@ def record(path: Path, command: str, about: str, rows: list[Row]) -> None:
         out.write(text)
 
 
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds of each wrk run")
     parser.add_argument("--connections", type=int, default=50, help="concurrent connections")
     parser.add_argument("--messages", type=int, default=100_000, help="N for the memory figure")
-    parser.add_argument("--rounds", type=int, default=3, help="floor/simulator rounds")
+    parser.add_argument("--rounds", type=positive, default=3, help="floor/simulator rounds")
     parser.add_argument("--simulator-src", type=Path, default=ROOT, help="checkout to run")
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
     return parser.parse_args()
